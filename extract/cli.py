@@ -1,0 +1,326 @@
+"""The ``basecamp-extract`` command line: export, step, steps, tables, sandbox."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from extract.errors import BasecampExtractError, ConfigError, PartialExportError
+from extract.export import ExportConfig, ExportResult, run_export
+from extract.families import FAMILIES, family
+from extract.http import Credentials, RateLimit, require_safe_base_url
+from extract.pagination import DEFAULT_MAX_PAGES
+from extract.redact import REDACTOR
+
+log = logging.getLogger("extract")
+
+DEFAULT_RATE = {"bc2": RateLimit(475, 10.0)}
+SANDBOX_USER_AGENT = "basecamp-extract sandbox (sandbox@localhost)"
+ACCOUNT_IN_URL = re.compile(r"/(\d+)(?:/api/v1)?/?$")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a debug log to this file (secrets are masked).")
+@click.version_option(package_name="basecamp-extract")
+def cli(verbose: int, log_file: Path | None) -> None:
+    """Extract Basecamp 2 accounts into typed, partitioned Parquet."""
+    configure_logging(verbose, log_file)
+
+
+def configure_logging(verbose: int, log_file: Path | None) -> None:
+    root = logging.getLogger()
+    root.handlers.clear()
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(REDACTOR)
+    root.addHandler(console)
+    root.setLevel(level)
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.DEBUG)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(REDACTOR)
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+
+
+def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that talks to an API."""
+    options = [
+        click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2",
+                     show_default=True, help="API family."),
+        click.option("--account", envvar="BASECAMP_ACCOUNT", type=int,
+                     help="Account id [env BASECAMP_ACCOUNT]."),
+        click.option("--base-url", envvar="BASECAMP_BASE_URL",
+                     help="API base URL, e.g. https://basecamp.com/123/api/v1 "
+                          "[env BASECAMP_BASE_URL]."),
+        click.option("--username", envvar="BASECAMP_USERNAME",
+                     help="Basic-auth user [env BASECAMP_USERNAME]."),
+        click.option("--password", envvar="BASECAMP_PASSWORD",
+                     help="Basic-auth password [env BASECAMP_PASSWORD]."),
+        click.option("--token", envvar="BASECAMP_TOKEN",
+                     help="OAuth 2 access token [env BASECAMP_TOKEN]."),
+        click.option("--user-agent", envvar="BASECAMP_USER_AGENT",
+                     help="Required for real APIs: 'MyApp (you@example.com)' "
+                          "[env BASECAMP_USER_AGENT]."),
+        click.option("--sandbox", "use_sandbox", is_flag=True,
+                     help="Export the built-in sandbox (the default when no credentials "
+                          "are given)."),
+        click.option("--sandbox-size", type=click.Choice(["tiny", "default", "large"]),
+                     default="default", show_default=True, help="Size of the sandbox account."),
+        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
+                     help="Output directory [env BASECAMP_OUTPUT]."),
+        click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="Concurrent requests (the rate limiter still caps the rate)."),
+        click.option("--rate-limit", "rate_limit", metavar="N/SECONDS",
+                     help="Client-side limit, e.g. 475/10 (default: 95% of the API's)."),
+        click.option("--no-rate-limit", is_flag=True, help="Turn the client-side limiter off."),
+        click.option("--no-cache", is_flag=True, help="Do not use or store the HTTP cache."),
+        click.option("--max-pages", type=click.IntRange(1), default=DEFAULT_MAX_PAGES,
+                     show_default=True, help="Page cap per listing (hitting it warns)."),
+        click.option("--keep-raw", is_flag=True,
+                     help="Keep every raw response under OUTPUT/API/_raw/RUN_ID."),
+        click.option("--progress/--no-progress", default=None,
+                     help="Progress bar (default: on when stderr is a terminal)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@export_options
+@click.option("--steps", help="Comma-separated steps to run (default: all). See `steps`.")
+def export(steps: str | None, **options: Any) -> None:
+    """Export every step of one account into Parquet.
+
+    Without credentials this exports the built-in sandbox:
+
+        basecamp-extract export
+
+    A real Basecamp 2 account:
+
+        basecamp-extract export --account 123 --username me@example.com --password … \\
+            --user-agent "MyApp (me@example.com)"
+    """
+    chosen = [s.strip() for s in steps.split(",") if s.strip()] if steps else None
+    _run(chosen, options)
+
+
+@cli.command()
+@click.argument("name")
+@export_options
+def step(name: str, **options: Any) -> None:
+    """Run one extract step: `basecamp-extract step todos`."""
+    _run([name], options)
+
+
+@cli.command("steps")
+@click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
+def list_steps(api: str) -> None:
+    """List the extract steps and the endpoints each one runs."""
+    fam = family(api)
+    for name in fam.steps():
+        click.echo(f"{name:20} {', '.join(fam.endpoints_into(name))}")
+
+
+@cli.command("tables")
+@click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
+@click.option("--columns", is_flag=True, help="Also list every column with its type.")
+def list_tables(api: str, columns: bool) -> None:
+    """List the output tables with primary key, partitioning and purpose."""
+    for spec in family(api).registry.values():
+        click.echo(f"{spec.name:40} key=({', '.join(spec.key)}) "
+                   f"partition=({', '.join(spec.partition)})  {spec.doc}")
+        if columns:
+            for field in spec.arrow_schema():
+                click.echo(f"    {field.name:45} {field.type}")
+
+
+@cli.command()
+@click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
+@click.option("--size", type=click.Choice(["tiny", "default", "large"]), default="default",
+              show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--username", default="sandbox", show_default=True)
+@click.option("--password", default="sandbox", show_default=True)
+@click.option("--token", default="sandbox-token", show_default=True)
+@click.option("--rate-limit", "rate_limit", metavar="N/SECONDS", default="500/10",
+              show_default=True, help="Server-side limit; 'off' to disable.")
+@click.option("--request-log", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append one JSON line per request to this file.")
+def sandbox(api: str, size: str, host: str, port: int, username: str, password: str,
+            token: str, rate_limit: str, request_log: Path | None) -> None:
+    """Serve the built-in fake API on loopback: `basecamp-extract sandbox --port 8765`."""
+    from sandbox import Credentials as SandboxCredentials
+    from sandbox import Sandbox
+
+    limit = None if rate_limit == "off" else _parse_rate(rate_limit)
+    if not _loopback_host(host):
+        raise ConfigError("the sandbox serves loopback only (127.0.0.1, ::1 or localhost)")
+    box = Sandbox(api=api, size=size, host=host, port=port, log_path=request_log,
+                  rate_limit=(limit.requests, limit.seconds) if limit else None,
+                  credentials=SandboxCredentials(username=username, password=password,
+                                                 token=token))
+    click.echo(f"sandbox {api} ({size}) at {box.base_url}  account {box.account_id}  "
+               f"user {username}  (Ctrl-C to stop)")
+    box.serve_forever()
+
+
+def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
+    with _sandbox_if_needed(options) as target:
+        config = _config(steps, options, target)
+        progress = options["progress"]
+        if progress is None:
+            progress = sys.stderr.isatty()
+        with _progress_bar(progress) as on_progress:
+            config.on_progress = on_progress
+            result = run_export(config)
+        if target.get("sandbox") is not None:
+            box = target["sandbox"]
+            result.manifest["sandbox_minimum_requests"] = box.minimum_requests()
+    click.echo(summary_line(result))
+    failures = result.manifest["failures"]
+    if failures:
+        raise PartialExportError(
+            f"{len(failures)} unit(s) failed, first: {failures[0]['endpoint']} "
+            f"{failures[0]['url']}: {failures[0]['error']}; their previous output was kept; "
+            f"see {result.manifest_path}"
+        )
+
+
+@contextmanager
+def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """No credentials and no base URL: run against an in-process sandbox, and say so."""
+    has_creds = options["token"] or (options["username"] and options["password"])
+    if not options["use_sandbox"] and (has_creds or options["base_url"]):
+        yield {}
+        return
+    from sandbox import Sandbox
+
+    if not options["use_sandbox"]:
+        click.echo("No credentials given: exporting the built-in sandbox "
+                   f"({options['sandbox_size']} size). See README to export a real account.",
+                   err=True)
+    with Sandbox(api=options["api"], size=options["sandbox_size"]) as box:
+        creds = box.credentials
+        yield {"sandbox": box, "base_url": box.base_url, "account": box.account_id,
+               "credentials": Credentials(username=creds.username, password=creds.password),
+               "user_agent": options["user_agent"] or SANDBOX_USER_AGENT}
+
+
+def _config(steps: list[str] | None, options: dict[str, Any],
+            target: dict[str, Any]) -> ExportConfig:
+    api = options["api"]
+    base_url = target.get("base_url") or options["base_url"]
+    account = target.get("account") or options["account"]
+    if not base_url:
+        if not account:
+            raise ConfigError("--account is required (or --base-url with the account in it)")
+        base_url = family(api).catalog.base_url.format(account_id=account)
+    elif "{account_id}" in base_url:
+        if not account:
+            raise ConfigError("--account is required: the base URL has an {account_id} slot")
+        base_url = base_url.format(account_id=account)
+    elif not account:
+        match = ACCOUNT_IN_URL.search(base_url)
+        if not match:
+            raise ConfigError("--account is required: no account id in --base-url")
+        account = int(match.group(1))
+    require_safe_base_url(base_url)
+    credentials = target.get("credentials") or Credentials(
+        username=options["username"], password=options["password"], token=options["token"])
+    if not credentials.present:
+        raise ConfigError("credentials are required: --token, or --username and --password")
+    user_agent = target.get("user_agent") or options["user_agent"]
+    if not user_agent:
+        raise ConfigError("a User-Agent is required: pass --user-agent 'MyApp (you@example.com)' "
+                          "or set BASECAMP_USER_AGENT")
+    rate: RateLimit | None = None
+    if not options["no_rate_limit"]:
+        rate = _parse_rate(options["rate_limit"]) if options["rate_limit"] else DEFAULT_RATE[api]
+    return ExportConfig(
+        account_id=int(account), base_url=base_url.rstrip("/"), user_agent=user_agent,
+        credentials=credentials, output=options["output"], api=api, steps=steps,
+        workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
+        max_pages=options["max_pages"], keep_raw=options["keep_raw"],
+    )
+
+
+def _parse_rate(text: str) -> RateLimit:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*", text or "")
+    if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
+        raise ConfigError(f"rate limit must look like 475/10 (requests/seconds), not {text!r}")
+    return RateLimit(int(match.group(1)), float(match.group(2)))
+
+
+def _loopback_host(host: str) -> bool:
+    from extract.http import is_loopback
+
+    return is_loopback(host)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=0, unit="unit", desc="crawling", file=sys.stderr, leave=False) as bar:
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        yield update
+
+
+def summary_line(result: ExportResult) -> str:
+    m = result.manifest
+    http = m["http"]
+    rows = sum(t["rows"] for t in m["tables"].values())
+    filled = sum(1 for t in m["tables"].values() if t["rows"])
+    minimum = m.get("sandbox_minimum_requests")
+    floor = f" (minimum {minimum:,})" if minimum else ""
+    status = "ok" if not m["failures"] else f"{len(m['failures'])} FAILED"
+    return (f"{m['api']} account {m['account_id']}: {status}, {filled} tables, {rows:,} rows, "
+            f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
+            f"{http['retries']:,} retries, {http['throttled_429']:,} throttled, "
+            f"{m['seconds']:.1f}s -> {result.manifest_path.parent.parent.parent}")
+
+
+def main() -> None:
+    """Console entry point: every expected failure is one line on stderr and an exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BasecampExtractError as exc:
+        click.echo(f"Error: {REDACTOR.scrub(exc.one_line())}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(130)
+
+

@@ -1,0 +1,253 @@
+"""One export of one account: crawl -> shape -> store -> manifest.
+
+Partitions are replaced only when every unit feeding them succeeded; a failed unit leaves the
+previous version of what it feeds untouched, and the run exits non-zero listing it. A table that
+comes back entirely empty never wipes data that an earlier run stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from extract.catalog.model import Catalog
+from extract.crawl import Crawl, CrawlReport, Unit
+from extract.families import Family, family
+from extract.http import Credentials, HttpSettings, HttpStats, RateLimit, build_session
+from extract.pagination import DEFAULT_MAX_PAGES, Page
+from extract.redact import REDACTOR
+from transforms import parquet
+from transforms.shape import Shaper
+
+log = logging.getLogger(__name__)
+
+WHOLE_TABLE = "*"
+
+
+@dataclass
+class ExportConfig:
+    """What an export needs to know; the CLI fills it from options and environment."""
+
+    account_id: int
+    base_url: str
+    user_agent: str
+    credentials: Credentials
+    output: Path
+    api: str = "bc2"
+    steps: list[str] | None = None
+    workers: int = 8
+    rate_limit: RateLimit | None = None
+    cache: bool = True
+    max_pages: int = DEFAULT_MAX_PAGES
+    keep_raw: bool = False
+    on_progress: Callable[[int, int], None] | None = None
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExportResult:
+    manifest: dict[str, Any]
+    manifest_path: Path
+
+    @property
+    def ok(self) -> bool:
+        return not self.manifest["failures"]
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def run_export(config: ExportConfig, session: requests.Session | None = None) -> ExportResult:
+    """Export the selected steps of one account; see the module docstring for the guarantees."""
+    started = time.monotonic()
+    started_at = datetime.now(UTC)
+    fam = family(config.api)
+    REDACTOR.add(*config.credentials.secrets())
+    parquet.ensure_writable(config.output)
+    parquet.sweep_temp_files(config.output / config.api)
+    run_id = new_run_id()
+    stats = HttpStats()
+    if session is None:
+        session = build_session(HttpSettings(
+            user_agent=config.user_agent,
+            credentials=config.credentials,
+            bucket=f"{config.api}:{config.account_id}",
+            rate_limit=config.rate_limit,
+            cache_dir=config.output / ".cache" if config.cache else None,
+            pool_size=max(config.workers, 4),
+        ), stats)
+    tables = fam.tables_for(config.steps)
+    shaper = Shaper(fam.registry, tables, run_id)
+    spool = RawSpool(config.output / config.api / "_raw" / run_id) if config.keep_raw else None
+
+    def sink(unit: Unit, page: Page) -> None:
+        if spool is not None:
+            spool.write(unit, page)
+        shaper.add(unit.endpoint.table, page.records, unit.ctx, unit.endpoint.constants,
+                   member=unit.endpoint.is_member, fetched_at=page.fetched_at)
+
+    crawl = Crawl(session, fam.catalog, config.base_url, {"account_id": config.account_id},
+                  endpoints=fam.endpoints_for(tables), sink=sink, workers=config.workers,
+                  max_pages=config.max_pages, preflight=fam.preflight,
+                  on_unit=config.on_progress)
+    report = crawl.run()
+    written = store(config, fam, shaper, report)
+    manifest = {
+        "run_id": run_id,
+        "api": config.api,
+        "account_id": config.account_id,
+        "base_url": config.base_url,
+        "started_at": started_at.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "seconds": round(time.monotonic() - started, 3),
+        "steps": sorted(config.steps) if config.steps else "all",
+        "http": stats.as_dict(),
+        "units": report.units,
+        "pages": report.pages,
+        "tables": written,
+        "failures": [vars(f) for f in report.failures],
+        "skipped": [vars(s) for s in report.skipped],
+        "warnings": report.warnings,
+        "drift": shaper.drift.as_dict(),
+        "raw": str(spool.root) if spool else None,
+        **config.extra_manifest,
+    }
+    path = write_manifest(config.output, config.api, config.account_id, manifest)
+    return ExportResult(manifest, path)
+
+
+def store(config: ExportConfig, fam: Family, shaper: Shaper,
+          report: CrawlReport) -> dict[str, dict[str, Any]]:
+    """Write every selected table's partitions, leaving what failed units feed untouched."""
+    tainted = tainted_partitions(fam, report)
+    summary: dict[str, dict[str, Any]] = {}
+    for name in sorted(shaper.tables | set(shaper.table_names())):
+        spec = shaper.normalizer.table(name)
+        rows = 0
+        kept: list[str] = []
+        fresh: set[Path] = set()
+        for part in shaper.partitions(name):
+            directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
+            if _is_tainted(tainted, name, part.mapping, spec.partition):
+                kept.append(str(directory))
+                continue
+            parquet.write_partition(directory, spec, part.data)
+            fresh.add(directory)
+            rows += part.data.num_rows
+        shaper.release(name)
+        stale = parquet.existing_partitions(config.output, config.api, spec, config.account_id)
+        stale -= fresh
+        if (name, WHOLE_TABLE) in tainted:
+            stale.clear()
+        elif not fresh and stale:
+            report.warnings.append(f"{name}: no rows this run; kept {len(stale)} partition(s) "
+                                   "from earlier runs")
+            stale.clear()
+        for directory in stale:
+            if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
+                parquet.remove_partition(directory)
+        summary[name] = {"rows": rows, "partitions": len(fresh), "kept_partitions": len(kept)}
+    return summary
+
+
+def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:
+    """(table, project id or '*') pairs a failed unit, or what it would have reached, feeds."""
+    tainted: set[tuple[str, Any]] = set()
+    for failure in report.failures:
+        endpoints = {failure.endpoint} | _descendants(fam.catalog, failure.endpoint)
+        project = failure.ctx.get("project_id")
+        for endpoint_id in endpoints:
+            for table in fam.registry.closure([fam.catalog[endpoint_id].table]):
+                spec = fam.registry[table]
+                scoped = "project_id" in spec.partition and project is not None
+                tainted.add((table, project if scoped else WHOLE_TABLE))
+    return tainted
+
+
+def _is_tainted(tainted: set[tuple[str, Any]], table: str, values: dict[str, Any],
+                partition: Iterable[str]) -> bool:
+    if (table, WHOLE_TABLE) in tainted:
+        return True
+    project = values.get("project_id")
+    return "project_id" in partition and project is not None and (table, project) in tainted
+
+
+def _values_of(directory: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for part in directory.parts:
+        if "=" in part:
+            column, _, value = part.partition("=")
+            values[column] = int(value) if value.lstrip("-").isdigit() else value
+    return values
+
+
+def _descendants(catalog: Catalog, endpoint_id: str) -> set[str]:
+    out: set[str] = set()
+    stack = [endpoint_id]
+    while stack:
+        for child in catalog.children(stack.pop()):
+            if child.id not in out:
+                out.add(child.id)
+                stack.append(child.id)
+    return out
+
+
+def write_manifest(output: Path, api: str, account_id: int, manifest: dict[str, Any]) -> Path:
+    folder = output / api / "_manifests" / f"account_id={account_id}"
+    payload = json.dumps(manifest, indent=2, default=str).encode()
+    path = folder / f"{manifest['run_id']}.json"
+    parquet.atomic_write_bytes(path, payload)
+    parquet.atomic_write_bytes(folder / "latest.json", payload)
+    return path
+
+
+class RawSpool:
+    """Raw pages as they came, one file each: a JSON header line, then the body bytes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._count = 0
+        root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, unit: Unit, page: Page) -> None:
+        self._count += 1
+        header = {"endpoint": unit.endpoint.id, "ctx": dict(unit.ctx), "page": page.number,
+                  "fetched_at": page.fetched_at.isoformat()}
+        name = self.root / f"{self._count:07d}-{unit.endpoint.id}.json"
+        name.write_bytes(json.dumps(header).encode() + b"\n" + page.body)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = None
+                   ) -> dict[str, dict[str, Any]]:
+    """Re-run shape + store from a raw spool: no network, same code path as a live export."""
+    fam = family(api)
+    shaper = Shaper(fam.registry, fam.tables_for(None), run_id or new_run_id())
+    account_id = None
+    for path in sorted(raw_dir.glob("*.json")):
+        header_line, _, body = path.read_bytes().partition(b"\n")
+        header = json.loads(header_line)
+        endpoint = fam.catalog[header["endpoint"]]
+        payload = json.loads(body)
+        records = payload if isinstance(payload, list) else [payload]
+        account_id = header["ctx"]["account_id"]
+        shaper.add(endpoint.table, records, header["ctx"], endpoint.constants,
+                   member=endpoint.is_member,
+                   fetched_at=datetime.fromisoformat(header["fetched_at"]))
+    config = ExportConfig(account_id=account_id or 0, base_url="", user_agent="",
+                          credentials=Credentials(), output=output, api=api)
+    parquet.ensure_writable(output)
+    return store(config, fam, shaper, CrawlReport())

@@ -1,0 +1,154 @@
+"""Page-number paging for JSON collections, and the one place a response becomes records.
+
+BC2 pages are ``?page=N`` with 50 rows. Some endpoints ignore ``page`` and answer the whole list
+every time, so a loop "until empty" never ends there: we stop on an empty page, a short page, or a
+page whose ids repeat the previous page, and a hard cap warns loudly if none of that happens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from extract.errors import AuthError, ConfigError, RemoteError, SkippedResource
+from extract.http import RetryAfterTooLong
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 2000
+BODY_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    """One decoded response: its records, the bytes they came from, and when."""
+
+    number: int
+    url: str
+    records: list[dict[str, Any]]
+    body: bytes
+    status: int
+    from_cache: bool
+    fetched_at: datetime
+
+
+class MalformedBody(Exception):
+    """The body did not decode: truncated, HTML instead of JSON, or cut mid-transfer."""
+
+
+def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None = None,
+          *, number: int = 1) -> Page:
+    """GET one URL and decode it, re-fetching (bypassing the cache) if the body is broken."""
+    forcing = {"refresh": False}
+
+    def attempt() -> Page:
+        response = _get(session, url, params, force=forcing["refresh"])
+        _raise_for_status(response, url)
+        try:
+            payload = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            _forget(session, response)
+            forcing["refresh"] = True
+            raise MalformedBody(f"malformed JSON from {_path(url)}: {exc}") from exc
+        records = payload if isinstance(payload, list) else [payload]
+        if not all(isinstance(r, dict) for r in records):
+            raise MalformedBody(f"unexpected JSON shape from {_path(url)}")
+        return Page(number, response.url, records, response.content, response.status_code,
+                    bool(getattr(response, "from_cache", False)), datetime.now(UTC))
+
+    retrying = Retrying(
+        stop=stop_after_attempt(BODY_ATTEMPTS),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        retry=retry_if_exception_type(MalformedBody),
+        reraise=True,
+    )
+    try:
+        return retrying(attempt)
+    except MalformedBody as exc:
+        raise RemoteError(str(exc)) from None
+
+
+def iter_pages(session: requests.Session, url: str, params: Mapping[str, Any] | None = None,
+               *, page_size: int = 50, max_pages: int = DEFAULT_MAX_PAGES,
+               warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
+    """Yield pages 1, 2, ... until a short, empty or repeated page; warn if capped."""
+    previous: tuple[Any, ...] | None = None
+    for number in range(1, max_pages + 1):
+        query = dict(params or {})
+        if number > 1:
+            query["page"] = number
+        page = fetch(session, url, query, number=number)
+        fingerprint = tuple(_identity(r) for r in page.records)
+        if not page.records or fingerprint == previous:
+            return
+        yield page
+        if len(page.records) < page_size:
+            return
+        previous = fingerprint
+    warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
+         "(raise --max-pages)")
+
+
+def _identity(record: Mapping[str, Any]) -> Any:
+    if "id" in record:
+        return record["id"]
+    return json.dumps(record, sort_keys=True, default=str)
+
+
+def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,
+         *, force: bool) -> requests.Response:
+    kwargs: dict[str, Any] = {"params": params}
+    if force and hasattr(session, "cache"):
+        kwargs["force_refresh"] = True
+    try:
+        return session.get(url, **kwargs)
+    except RetryAfterTooLong as exc:
+        raise RemoteError(f"{_path(url)}: {exc}") from None
+    except requests.exceptions.RetryError as exc:
+        raise RemoteError(f"{_path(url)}: gave up after retries ({_reason(exc)})") from None
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError) as exc:
+        raise RemoteError(f"{_path(url)}: network error after retries ({_reason(exc)})") from None
+
+
+def _raise_for_status(response: requests.Response, url: str) -> None:
+    status = response.status_code
+    if status == 200:
+        return
+    where = _path(url)
+    if status == 401:
+        raise AuthError(f"authentication failed (401) for {where}")
+    if status in (403, 404):
+        raise SkippedResource(f"{status} for {where}")
+    if status == 400:
+        raise ConfigError(f"server refused the request (400) for {where}: is the User-Agent set?")
+    if status == 415:
+        raise ConfigError(f"server refused the media type (415) for {where}")
+    raise RemoteError(f"HTTP {status} for {where} after retries")
+
+
+def _forget(session: requests.Session, response: requests.Response) -> None:
+    """A broken body must not live on in the cache, or revalidation would serve it forever."""
+    cache = getattr(session, "cache", None)
+    if cache is not None:
+        cache.delete(requests=[response.request])
+
+
+def _path(url: str) -> str:
+    """The URL without scheme, host or query: enough to find the resource, nothing secret."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.args[0] if exc.args else exc)
+    inner = getattr(exc.args[0], "reason", None) if exc.args else None
+    return type(inner).__name__ if inner is not None else text.split(":")[0][:80]

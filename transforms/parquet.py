@@ -1,0 +1,127 @@
+"""The on-disk contract: Hive-partitioned Parquet, written atomically, replaced not appended.
+
+Layout: ``<root>/<api>/<table>/account_id=<A>/[project_id=<P>/]part-0.parquet``. Each partition
+is exactly one file, written to a hidden temp file in the same directory, fsynced and renamed
+over the previous one, so a reader (or a crash) only ever sees a complete old or a complete new
+partition, and a re-run cannot leave two copies of a row. Partition columns live only in the
+directory names, as Hive readers expect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.errors import OutputError
+from transforms.schemas import Table
+
+PART_FILE = "part-0.parquet"
+TEMP_SUFFIX = ".tmp"
+COMPRESSION = "zstd"
+
+
+def table_dir(root: Path, api: str, table: str) -> Path:
+    return root / api / table
+
+
+def partition_dir(root: Path, api: str, table: Table, values: Mapping[str, Any]) -> Path:
+    path = table_dir(root, api, table.name)
+    for column in table.partition:
+        path = path / f"{column}={values[column]}"
+    return path
+
+
+def write_partition(directory: Path, table: Table, data: pa.Table) -> Path:
+    """Replace ``directory/part-0.parquet`` with ``data`` (partition columns dropped)."""
+    data = data.drop_columns([c for c in table.partition if c in data.column_names])
+    target = directory / PART_FILE
+    temp = directory / f".{PART_FILE}.{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(temp, "wb") as handle:
+            pq.write_table(data, handle, compression=COMPRESSION)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(directory)
+    except OSError as exc:
+        _discard(temp)
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
+def existing_partitions(root: Path, api: str, table: Table, account_id: Any) -> set[Path]:
+    """Leaf partition directories of one account that hold a data file."""
+    base = table_dir(root, api, table.name) / f"account_id={account_id}"
+    if not base.is_dir():
+        return set()
+    return {p.parent for p in base.rglob(PART_FILE)}
+
+
+def remove_partition(directory: Path) -> None:
+    try:
+        shutil.rmtree(directory)
+    except OSError as exc:
+        raise OutputError(f"cannot remove stale partition {directory}: {exc.strerror}") from None
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Same temp-then-rename dance for manifests and state files."""
+    temp = path.parent / f".{path.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        _discard(temp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def ensure_writable(root: Path) -> None:
+    """Fail before any request is made if the output directory cannot take files."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"output directory {root} is not writable: {exc.strerror or exc}") \
+            from None
+
+
+def sweep_temp_files(root: Path) -> int:
+    """Remove temp files a killed run left behind; they were never visible as data."""
+    count = 0
+    if root.is_dir():
+        for temp in root.rglob(f".*{TEMP_SUFFIX}"):
+            _discard(temp)
+            count += 1
+    return count
+
+
+def iter_parts(root: Path, api: str, table: str) -> Iterator[Path]:
+    yield from sorted(table_dir(root, api, table).rglob(PART_FILE))
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

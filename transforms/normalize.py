@@ -44,17 +44,20 @@ class Drift:
     """Columns and child tables the schema does not declare; reported in the manifest."""
 
     columns: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    tables: set[str] = field(default_factory=set)
     unparsed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def merge(self, other: Drift) -> None:
         for t, names in other.columns.items():
             self.columns[t] |= names
+        self.tables |= other.tables
         for t, n in other.unparsed.items():
             self.unparsed[t] += n
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "new_columns": {t: sorted(c) for t, c in sorted(self.columns.items()) if c},
+            "new_tables": sorted(self.tables),
             "unparsed_values": dict(sorted(self.unparsed.items())),
         }
 
@@ -113,7 +116,7 @@ class Normalizer:
             key = {f"parent_{k}": k for k in parent.key}
             self._auto[child_name] = Table(
                 child_name, key=(*key, ORDINAL), partition=parent.partition, columns={},
-                child_of=parent.name, doc="undeclared nested list (drift)",
+                child_of=parent.name, declared_schema=False, doc="undeclared list (drift)",
             )
         return Child(child_name, {f"parent_{k}": k for k in parent.key})
 
@@ -155,7 +158,9 @@ def to_arrow(table: Table, rows: list[dict[str, Any]], lineage: Mapping[str, Any
         else:
             arrays[name] = coerce([r.get(name) for r in rows], kind, name, unparsed)
     extra = sorted({k for r in rows for k in r} - set(declared))
-    if extra:
+    if not table.declared_schema:
+        drift.tables.add(table.name)
+    elif extra:
         drift.columns[table.name].update(extra)
     for name in extra:
         arrays[name] = infer([r.get(name) for r in rows])

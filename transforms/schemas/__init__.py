@@ -60,6 +60,7 @@ class Table:
     date_or_time: Mapping[str, str] = field(default_factory=dict)
     child_of: str | None = None
     scalar_values: bool = False
+    declared_schema: bool = True
     doc: str = ""
 
     @property

@@ -1,0 +1,137 @@
+"""Merging rows by key, and the partitioned, atomic Parquet layout readers rely on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pytest
+
+from extract.errors import OutputError
+from transforms import parquet
+from transforms.merge import merge_rows
+from transforms.shape import Shaper
+from transforms.schemas.bc2 import TABLES
+
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def shaper_with(*pages):
+    shaper = Shaper(TABLES, TABLES.closure(["documents", "todos"]), "run-1")
+    for table, records, member in pages:
+        ctx = {"account_id": 1, "project_id": 3_000_000_123, "bucket_type": "Project",
+               "bucket_id": 3_000_000_123}
+        shaper.add(table, records, ctx, {}, member=member, fetched_at=WHEN)
+    return shaper
+
+
+def one(shaper, table):
+    parts = list(shaper.partitions(table))
+    assert len(parts) == 1
+    return parts[0].data
+
+
+def test_merge__member_completes_list_row_without_losing_list_fields():
+    """With a list row (url) and a member (content), expect one row with both."""
+    shaper = shaper_with(
+        ("documents", [{"id": 9, "title": "Old", "url": "u"}], False),
+        ("documents", [{"id": 9, "title": "New", "content": "<b>x</b>",
+                        "subscribers": [{"id": 1, "name": "A"}]}], True),
+    )
+    row = one(shaper, "documents").to_pylist()[0]
+    assert (row["title"], row["content"], row["url"]) == ("New", "<b>x</b>", "u")
+    assert one(shaper, "documents__subscribers").num_rows == 1
+
+
+def test_merge__repeated_listing_rows_collapse_to_one():
+    """With the same to-do on two pages, expect one row, the later page winning."""
+    shaper = shaper_with(("todos", [{"id": 1, "content": "a"}], False),
+                         ("todos", [{"id": 1, "content": "b"}, {"id": 2}], False))
+    data = one(shaper, "todos")
+    assert data["id"].to_pylist() == [1, 2]
+    assert data["content"].to_pylist() == ["b", None]
+
+
+def test_merge__child_rows_come_from_the_best_source_only():
+    """With attachments in a list row and a member, expect the member's list, not a union."""
+    shaper = shaper_with(
+        ("todos", [{"id": 1, "attachments": [{"name": "old"}, {"name": "gone"}]}], False),
+        ("todos", [{"id": 1, "attachments": [{"name": "new"}]}], True),
+    )
+    assert one(shaper, "todos__attachments")["name"].to_pylist() == ["new"]
+
+
+def test_merge__rows_without_a_key_are_kept():
+    """With two comments lacking ids, expect both kept, not merged into one."""
+    data = pa.table({"id": pa.array([None, None, 3], pa.int64()), "x": ["a", "b", "c"],
+                     "_rank": pa.array([1, 1, 1], pa.int8()), "_seq": [1, 2, 3]})
+    merged = merge_rows(TABLES["comments"], data)
+    assert sorted(merged["x"].to_pylist()) == ["a", "b", "c"]
+
+
+def write_todos(root, shaper):
+    for part in shaper.partitions("todos"):
+        directory = parquet.partition_dir(root, "bc2", part.table, part.mapping)
+        parquet.write_partition(directory, part.table, part.data)
+
+
+def test_parquet__layout_reads_back_with_typed_partitions(tmp_path):
+    """With one partition written, expect pandas, pyarrow, DuckDB and Polars to read it."""
+    write_todos(tmp_path, shaper_with(("todos", [{"id": 1}, {"id": 2}], False)))
+    root = tmp_path / "bc2" / "todos"
+    assert (root / "account_id=1" / "project_id=3000000123" / "part-0.parquet").is_file()
+    assert len(pd.read_parquet(root)) == 2
+    part = ds.partitioning(pa.schema([("account_id", pa.int64()), ("project_id", pa.int64())]),
+                           flavor="hive")
+    table = ds.dataset(root, partitioning=part).to_table()
+    assert table["project_id"].to_pylist() == [3_000_000_123] * 2
+    glob = f"{root}/**/*.parquet"
+    got = duckdb.sql(f"select project_id, id from read_parquet('{glob}', hive_partitioning=true)"
+                     " order by id").fetchall()
+    assert got == [(3_000_000_123, 1), (3_000_000_123, 2)]
+    assert pl.read_parquet(root, hive_partitioning=True)["project_id"].to_list() == [
+        3_000_000_123] * 2
+
+
+def test_parquet__rewrite_replaces_rather_than_appends(tmp_path):
+    """With a partition written twice, expect only the second version's rows."""
+    write_todos(tmp_path, shaper_with(("todos", [{"id": 1}, {"id": 2}], False)))
+    write_todos(tmp_path, shaper_with(("todos", [{"id": 2}, {"id": 3}], False)))
+    assert sorted(pd.read_parquet(tmp_path / "bc2" / "todos")["id"]) == [2, 3]
+    leftovers = [p for p in (tmp_path / "bc2").rglob("*") if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_parquet__temp_files_of_a_killed_run_are_swept(tmp_path):
+    """With a temp file left by a crash, expect the sweep to remove it and spare data."""
+    write_todos(tmp_path, shaper_with(("todos", [{"id": 1}], False)))
+    directory = next((tmp_path / "bc2").rglob("part-0.parquet")).parent
+    (directory / ".part-0.parquet.dead.tmp").write_bytes(b"half")
+    assert parquet.sweep_temp_files(tmp_path / "bc2") == 1
+    assert len(pd.read_parquet(tmp_path / "bc2" / "todos")) == 1
+
+
+def test_parquet__unwritable_directory_is_a_clear_error(tmp_path):
+    """With an output path below a regular file, expect OutputError naming the directory."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    with pytest.raises(OutputError, match="not-a-dir/out is not writable"):
+        parquet.ensure_writable(blocker / "out")
+
+
+def test_parquet__failed_write_leaves_previous_version(tmp_path, monkeypatch):
+    """With a write that fails midway, expect the old partition intact and no temp file."""
+    write_todos(tmp_path, shaper_with(("todos", [{"id": 1}], False)))
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parquet.pq, "write_table", broken)
+    with pytest.raises(OutputError, match="No space left"):
+        write_todos(tmp_path, shaper_with(("todos", [{"id": 5}], False)))
+    assert pd.read_parquet(tmp_path / "bc2" / "todos")["id"].tolist() == [1]
+    assert not [p for p in (tmp_path / "bc2").rglob(".*")]

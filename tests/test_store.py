@@ -14,8 +14,8 @@ import pytest
 from extract.errors import OutputError
 from transforms import parquet
 from transforms.merge import merge_rows
-from transforms.shape import Shaper
 from transforms.schemas.bc2 import TABLES
+from transforms.shape import Shaper
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -205,13 +205,19 @@ class Crawl:
 def _bind(child: Endpoint, ctx: Mapping[str, Any], record: Mapping[str, Any],
           item: Mapping[str, Any]) -> dict[str, Any] | None:
     out = dict(ctx)
-    for name, source in child.bind.items():
-        value = dig(record, source[1:]) if source.startswith("^") else dig(item, source)
+    for name, sources in child.bind.items():
+        candidates = (sources,) if isinstance(sources, str) else sources
+        value = next((v for v in (_read(s, record, item) for s in candidates) if v is not None),
+                     None)
         if value is None:
-            log.debug("%s: parent record has no %s; not requested", child.id, source)
+            log.debug("%s: parent record has no %s; not requested", child.id, sources)
             return None
         out[name] = value
     return out
+
+
+def _read(source: str, record: Mapping[str, Any], item: Mapping[str, Any]) -> Any:
+    return dig(record, source[1:]) if source.startswith("^") else dig(item, source)
 
 
 def _path(url: str) -> str:

@@ -23,7 +23,15 @@ import requests
 from extract.catalog.model import Catalog
 from extract.crawl import Crawl, CrawlReport, Unit
 from extract.families import Family, family
-from extract.http import Credentials, HttpSettings, HttpStats, RateLimit, build_session
+from extract.http import (
+    DEFAULT_BACKOFF,
+    DEFAULT_RETRIES,
+    Credentials,
+    HttpSettings,
+    HttpStats,
+    RateLimit,
+    build_session,
+)
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
 from transforms import parquet
@@ -49,6 +57,8 @@ class ExportConfig:
     rate_limit: RateLimit | None = None
     cache: bool = True
     max_pages: int = DEFAULT_MAX_PAGES
+    retries: int = DEFAULT_RETRIES
+    backoff_factor: float = DEFAULT_BACKOFF
     keep_raw: bool = False
     on_progress: Callable[[int, int], None] | None = None
     extra_manifest: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +96,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             rate_limit=config.rate_limit,
             cache_dir=config.output / ".cache" if config.cache else None,
             pool_size=max(config.workers, 4),
+            retries=config.retries,
+            backoff_factor=config.backoff_factor,
         ), stats)
     tables = fam.tables_for(config.steps)
     shaper = Shaper(fam.registry, tables, run_id)

@@ -91,8 +91,8 @@ SIZES: dict[str, SizeSpec] = {
         people=52, trashed_people=2, clients=3, groups=3,
         active_projects=3, archived_projects=1, draft_projects=1, trashed_projects=1,
         templates=2, calendars=2,
-        todolists=(1, 2), todos=(2, 3), messages=(1, 2), documents=(1, 1), forwards=(1, 1),
-        uploads=(1, 1), files_per_upload=(1, 2), calendar_events=(1, 2), comments=(1, 2),
+        todolists=(1, 1), todos=(2, 2), messages=(1, 1), documents=(1, 1), forwards=(1, 1),
+        uploads=(1, 1), files_per_upload=(1, 2), calendar_events=(1, 1), comments=(1, 2),
         accesses=(3, 6), showcase_todos=54, showcase_attachments=52,
     ),
     "default": SizeSpec(
@@ -488,9 +488,12 @@ class _Generator:
             )
             self._event(scope, todolist.creator_id, created, "created a to-do list<span>:</span>",
                         todolist.name, todolist)
-            count = self.spec.showcase_todos if kind == "long" else (
-                self.rng.randint(2, 3) if light else self._count(self.spec.todos)
-            )
+            if kind == "long":
+                count = self.spec.showcase_todos
+            elif light or kind != "normal":
+                count = 2
+            else:
+                count = self._count(self.spec.todos)
             latest = created
             for n in range(count):
                 todo = self._todo(scope, todolist, n, count, kind)
@@ -504,7 +507,7 @@ class _Generator:
         created = self._when(scope, todolist.created_at)
         big = kind == "long" and n == 0
         done = kind == "completed" or rng.random() < 0.35
-        trashed = rng.random() < 0.04
+        trashed = kind != "long" and rng.random() < 0.04
         if kind == "long" and n >= count - 2:
             done, trashed = n == count - 1, True
         due = None

@@ -305,6 +305,16 @@ class Bc2Account:
         """Mark the data as changed so derived views are rebuilt on the next request."""
         object.__setattr__(self, "revision", self.__dict__.get("revision", 0) + 1)
 
+    def new_id(self) -> int:
+        """A fresh id above every existing one, for rows that tests insert."""
+        tables = (self.people, self.groups, self.projects, self.calendars, self.todolists,
+                  self.todos, self.messages, self.documents, self.forwards, self.uploads,
+                  self.attachments, self.calendar_events, self.comments, self.events)
+        highest = max((key for table in tables for key in table), default=0)
+        topic_ids = (r.topic_id for table in tables[4:13] for r in table.values()
+                     if isinstance(r, Commentable))
+        return max(highest, max(topic_ids, default=0)) + 1
+
     def table(self, type_name: str) -> Table[Any]:
         """Table holding records of a polymorphic type name such as ``"Todo"``."""
         return getattr(self, TYPE_TABLES[type_name])

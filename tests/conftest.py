@@ -46,6 +46,7 @@ def sandbox_config(box: Any, output: Path, **overrides: Any) -> ExportConfig:
         "credentials": Credentials(username=creds.username, password=creds.password),
         "output": output,
         "workers": 4,
+        "backoff_factor": 0.01,
     }
     values.update(overrides)
     return ExportConfig(**values)

@@ -44,6 +44,17 @@ def topic_of(kind: str):
     return accept
 
 
+def topic_or_trashed(kind: str):
+    """A topic of ``kind``, or a trashed row: listings hide the topics of trashed things."""
+    topic = topic_of(kind)
+
+    def accept(row: Record) -> bool:
+        return topic(row) or row.get("trashed") is True
+
+    accept.__name__ = f"topic_or_trashed_{kind.lower()}"
+    return accept
+
+
 def attachable_upload(row: Record) -> bool:
     return dig(row, "attachable.type") == "Upload"
 
@@ -145,10 +156,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              note=CROSS_PROJECT),
     Endpoint("todolist_get", "/projects/{project_id}/todolists/{todolist_id}.json", "todolists",
              kind="member", paging="none",
-             parents=("topics_project", "topics_project_archived"),
-             where=topic_of("Todolist"), bind={"todolist_id": "topicable.id"},
+             parents=("topics_project", "topics_project_archived", "todolists_project_trashed"),
+             where=topic_or_trashed("Todolist"), bind={"todolist_id": ("topicable.id", "id")},
              params={"exclude_todos": "true"},
-             note="only lists with a topic can have comments; embedded to-dos are excluded",
+             note="lists with a topic can have comments, and trashed lists (their topics are "
+                  "gone); embedded to-dos are excluded",
              examples=("todolists__get.json",)),
     _project_child("todos_project", "/projects/{project_id}/todos.json", "todos",
                    note="completed and remaining to-dos of a project in one paged listing",
@@ -158,8 +170,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _project_child("todos_project_remaining", "/projects/{project_id}/todos/remaining.json",
                    "todos", crawl=False, note="a filter of todos_project"),
     Endpoint("todos_todolist", "/projects/{project_id}/todolists/{todolist_id}/todos.json",
-             "todos", parents=("todolists_project",), bind={"todolist_id": "id"}, crawl=False,
-             note="per-list view of todos_project"),
+             "todos", parents=("todolists_project_trashed",), bind={"todolist_id": "id"},
+             note="asked for trashed lists only: their to-dos are not in todos_project"),
     Endpoint("todos_todolist_completed",
              "/projects/{project_id}/todolists/{todolist_id}/todos/completed.json", "todos",
              parents=("todolists_project",), bind={"todolist_id": "id"}, crawl=False,
@@ -174,7 +186,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              bind={"todolist_id": "id"},
              note="the only route to trashed to-dos; asked for every list that is not trashed"),
     Endpoint("todo_get", "/projects/{project_id}/todos/{todo_id}.json", "todos", kind="member",
-             paging="none", parents=("todos_project", "todos_todolist_trashed"),
+             paging="none", parents=("todos_project", "todos_todolist", "todos_todolist_trashed"),
              where=has_comments, bind={"todo_id": "id"},
              note="only for comments, subscribers and attachments", examples=("todos__get.json",)),
     # -- documents, forwards, attachments, uploads ----------------------------------------------

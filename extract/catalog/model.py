@@ -24,8 +24,9 @@ class Endpoint:
     context name (a path placeholder, or a column such as ``bucket_id``) to a dotted field of the
     parent record; ids already known from the parent's own path carry over by themselves. ``each``
     fans out over a list field of the parent record; then ``^field`` in ``bind`` reads the
-    enclosing record. ``constants`` become columns of every record; ``context`` seeds names that
-    children and rows inherit.
+    enclosing record. A tuple in ``bind`` means the first of those fields that is present (for
+    parents of different shapes). ``constants`` become columns of every record; ``context``
+    seeds names that children and rows inherit.
     """
 
     id: str
@@ -33,7 +34,7 @@ class Endpoint:
     table: str
     kind: Literal["collection", "member"] = "collection"
     parents: tuple[str, ...] = ()
-    bind: Mapping[str, str] = field(default_factory=dict)
+    bind: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     where: Predicate | None = None
     each: str | None = None
     params: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,127 @@
+"""``Sandbox``: one fake API account on loopback, wired from data, app and generic server.
+
+This is the object tests, benchmarks and the CLI hold. It generates the account from
+``size``/``seed``, serves it, and exposes the ground truth, the request log and the oracle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sandbox.bc2_app import Bc2App
+from sandbox.bc2_data import generate_account
+from sandbox.bc2_model import Bc2Account
+from sandbox.credentials import Credentials
+from sandbox.faults import FaultPlan
+from sandbox.requestlog import RequestLog
+from sandbox.server import SandboxServer
+
+SUPPORTED_APIS = ("bc2",)
+
+
+class Sandbox:
+    """A local, faithful fake of a 37signals API for one synthetic account."""
+
+    def __init__(
+        self,
+        api: str = "bc2",
+        size: str = "tiny",
+        seed: int = 0,
+        rate_limit: tuple[int, float] | None = (500, 10.0),
+        latency: float = 0.0,
+        credentials: Credentials | None = None,
+        log_path: str | Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        faults: float = 0.0,
+        fault_seed: int = 0,
+        fault_kinds: Sequence[str] | None = None,
+        slow_seconds: float = 5.0,
+    ) -> None:
+        if api not in SUPPORTED_APIS:
+            raise ValueError(f"unsupported api {api!r}; expected one of {SUPPORTED_APIS}")
+        self.api = api
+        self.size = size
+        self.seed = seed
+        self.truth: Bc2Account = generate_account(size, seed)
+        self.credentials = credentials or Credentials()
+        self._log = RequestLog(log_path)
+        self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
+        self._server = SandboxServer(
+            Bc2App(self.truth),
+            credentials=self.credentials,
+            log=self._log,
+            faults=self._faults,
+            rate_limit=rate_limit,
+            latency=latency,
+            slow_seconds=slow_seconds,
+            host=host,
+            port=port,
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> Sandbox:
+        """Serve in a background thread; returns self for chaining."""
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the log file."""
+        self._server.stop()
+        self._log.close()
+
+    def serve_forever(self) -> None:
+        """Serve in the foreground until Ctrl-C (for the CLI)."""
+        try:
+            self._server.serve_forever()
+        finally:
+            self.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ addresses
+    @property
+    def account_id(self) -> int:
+        return self.truth.account_id
+
+    @property
+    def origin(self) -> str:
+        """``http://host:port``; reading it binds the port (so it is known before serving)."""
+        self._server.bind()
+        return self._server.origin
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port/<account_id>/api/v1`` (no trailing slash); binds like origin."""
+        return f"{self.origin}/{self.account_id}/api/v1"
+
+    # ------------------------------------------------------------------ log, oracle, faults
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """The live request log (never holds headers or credentials)."""
+        return self._log.entries
+
+    def reset_log(self) -> None:
+        """Forget logged requests (and the resources the oracle knows about)."""
+        self._log.reset()
+
+    def minimum_requests(self) -> int:
+        """Requests a perfect client would have needed for the resources requested so far."""
+        return self._log.minimum_requests()
+
+    def inject(self, kind: str, path_regex: str = ".*", times: int = 1) -> None:
+        """Make the next ``times`` requests whose path matches ``path_regex`` fail as ``kind``."""
+        self._faults.inject(kind, path_regex, times)

@@ -1,0 +1,89 @@
+"""The request log, and the oracle that turns it into a minimal request count.
+
+Every request is logged (status, size, fault) without headers, so credentials can never leak
+into it; optionally each entry is also appended to a JSON-lines file. Alongside, the log keeps
+what each successfully served resource looked like (member, or listing of n items, paged or
+page-ignoring) so ``minimum_requests`` can say what a perfect client would have needed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from sandbox.contract import COLLECTION
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ResourceShape:
+    """What a served resource was: a member, or a collection of ``total`` items."""
+
+    kind: str
+    total: int = 1
+    page_ignored: bool = False
+
+    def minimum_requests(self, page_size: int = PAGE_SIZE) -> int:
+        """Requests a perfect client needs to read this resource completely."""
+        if self.kind != COLLECTION:
+            return 1
+        if self.page_ignored:
+            return 1 if self.total < page_size else 2
+        return self.total // page_size + 1
+
+
+def resource_key(path: str, query: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A resource is its path plus its query without ``page``."""
+    return path, tuple(sorted((k, v) for k, v in query.items() if k != "page"))
+
+
+class RequestLog:
+    """Thread-safe list of request entries, mirrored to a JSON-lines file when asked."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self._shapes: dict[tuple, ResourceShape] = {}
+        self._lock = threading.Lock()
+        self._path = Path(path) if path else None
+        self._file: TextIO | None = None
+
+    def record(self, entry: dict[str, Any], shape: ResourceShape | None = None) -> None:
+        """Append one entry; ``shape`` describes the resource when it was served (200/304)."""
+        line = json.dumps(entry, ensure_ascii=False) if self._path else None
+        with self._lock:
+            self.entries.append(entry)
+            if shape is not None and entry["status"] in (200, 304):
+                self._shapes[resource_key(entry["path"], entry["query"])] = shape
+            if line is not None:
+                if self._file is None:
+                    self._path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+                    self._file = open(self._path, "a", encoding="utf-8")  # noqa: SIM115
+                self._file.write(line + "\n")
+                self._file.flush()
+
+    def reset(self) -> None:
+        """Forget all entries (the file, if any, keeps its history)."""
+        with self._lock:
+            self.entries.clear()
+            self._shapes.clear()
+
+    def close(self) -> None:
+        """Close the JSON-lines file."""
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def minimum_requests(self, page_size: int = PAGE_SIZE) -> int:
+        """Sum over distinct served resources of what a perfect client needs for each."""
+        with self._lock:
+            served = {
+                resource_key(e["path"], e["query"])
+                for e in self.entries if e["status"] in (200, 304)
+            }
+            shapes = [self._shapes.get(key, ResourceShape("member")) for key in served]
+        return sum(shape.minimum_requests(page_size) for shape in shapes)

@@ -21,23 +21,39 @@ ORDER = [(RANK, "ascending"), (SEQ, "descending")]
 
 def merge_rows(table: Table, data: pa.Table) -> pa.Table:
     """One row per key, sorted by key, without the bookkeeping columns."""
+    columns = [c for c in data.column_names if c not in (RANK, SEQ)]
     if data.num_rows == 0:
-        return data.drop_columns([c for c in (RANK, SEQ) if c in data.column_names])
-    data = data.sort_by(ORDER)
+        return data.select(columns)
     keyed, keyless = _split_null_keys(data, table.key)
     if table.child_of:
         keyed = _best_source(keyed, table)
-    values = [c for c in keyed.column_names if c not in table.key and c not in (RANK, SEQ)]
-    skip_nulls = pc.ScalarAggregateOptions(skip_nulls=True)
-    grouped = keyed.group_by(list(table.key), use_threads=False).aggregate(
-        [(c, "first", skip_nulls) for c in values]
-    )
-    grouped = grouped.rename_columns([_strip(c) for c in grouped.column_names])
-    columns = [c for c in data.column_names if c not in (RANK, SEQ)]
-    merged = grouped.select(columns)
+    key = list(table.key)
+    counts = keyed.group_by(key, use_threads=False).aggregate([([], "count_all")])
+    if counts.num_rows == keyed.num_rows:
+        merged = keyed.select(columns)
+    else:
+        repeated = counts.filter(pc.greater(counts["count_all"], 1)).select(key)
+        once = keyed.join(repeated, keys=key, join_type="left anti").select(columns)
+        twice = keyed.join(repeated, keys=key, join_type="left semi").sort_by(ORDER)
+        merged = pa.concat_tables([once, _coalesce(twice, key, columns).cast(once.schema)])
     if keyless.num_rows:
         merged = pa.concat_tables([merged, keyless.select(columns).cast(merged.schema)])
     return merged.sort_by([(k, "ascending") for k in table.key])
+
+
+def _coalesce(rows: pa.Table, key: list[str], columns: list[str]) -> pa.Table:
+    """Per key, each column's first non-null value in the rows' (already sorted) order.
+
+    Only rows whose key repeats come here: aggregating every column of every row costs far
+    more memory than the data when most keys are unique.
+    """
+    values = [c for c in columns if c not in key]
+    skip_nulls = pc.ScalarAggregateOptions(skip_nulls=True)
+    grouped = rows.group_by(key, use_threads=False).aggregate(
+        [(c, "first", skip_nulls) for c in values]
+    )
+    grouped = grouped.rename_columns([_strip(c) for c in grouped.column_names])
+    return grouped.select(columns)
 
 
 def _best_source(data: pa.Table, table: Table) -> pa.Table:

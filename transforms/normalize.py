@@ -145,19 +145,25 @@ def _split_date_or_time(row: dict[str, Any], moment: str, day: str) -> None:
 
 
 def to_arrow(table: Table, rows: list[dict[str, Any]], lineage: Mapping[str, Any],
-             drift: Drift) -> pa.Table:
-    """Build the declared columns (in declared order), then any undeclared ones, sorted."""
+             drift: Drift, typed: Mapping[str, pa.DataType] | None = None) -> pa.Table:
+    """Build the declared columns (in declared order), then any undeclared ones, sorted.
+
+    ``lineage`` holds values shared by every row (``_run_id``); ``typed`` names columns the
+    rows already carry in their final Python form (``_extracted_at`` per page, bookkeeping),
+    taken as they are.
+    """
+    typed = typed or {}
     declared = table.declared()
     unparsed: list[dict[str, Any] | None] = [None] * len(rows)
     arrays: dict[str, pa.Array] = {}
     for name, kind in declared.items():
         if name in lineage:
             arrays[name] = pa.array([lineage[name]] * len(rows), kind)
-        elif name == "_unparsed":
-            continue
-        else:
+        elif name in typed:
+            arrays[name] = pa.array([r.get(name) for r in rows], kind)
+        elif name != "_unparsed":
             arrays[name] = coerce([r.get(name) for r in rows], kind, name, unparsed)
-    extra = sorted({k for r in rows for k in r} - set(declared))
+    extra = sorted({k for r in rows for k in r} - set(declared) - set(typed))
     if not table.declared_schema:
         drift.tables.add(table.name)
     elif extra:
@@ -170,7 +176,11 @@ def to_arrow(table: Table, rows: list[dict[str, Any]], lineage: Mapping[str, Any
     arrays["_unparsed"] = pa.array(
         [json.dumps(u, sort_keys=True, default=str) if u else None for u in unparsed], STR
     )
+    for name, kind in typed.items():
+        if name not in declared:
+            arrays[name] = pa.array([r.get(name) for r in rows], kind)
     ordered = [n for n in declared if n in arrays] + extra
+    ordered += [n for n in typed if n not in declared]
     return pa.table([arrays[n] for n in ordered], names=ordered)
 
 

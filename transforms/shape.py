@@ -15,13 +15,16 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms.merge import RANK, SEQ, merge_rows
 from transforms.normalize import Drift, Normalizer, to_arrow
-from transforms.schemas import STR, Registry, Table
+from transforms.schemas import STR, TS, Registry, Table
 
 MEMBER_RANK = 0
 LISTING_RANK = 1
+BATCH_ROWS = 5000
+BOOKKEEPING = {"_extracted_at": TS, RANK: pa.int8(), SEQ: pa.int64()}
 
 
 @dataclass(frozen=True)
@@ -36,53 +39,84 @@ class Partition:
 
 
 class Shaper:
-    """Thread-safe accumulator of typed batches for the selected tables of one run."""
+    """Thread-safe accumulator of typed batches for the selected tables of one run.
 
-    def __init__(self, registry: Registry, tables: Iterable[str], run_id: str) -> None:
+    Rows wait per table as Python dicts; once ``BATCH_ROWS`` wait in all, each table's rows
+    become one Arrow table (partition columns included). Dicts cost ~20x their Arrow form, and
+    many small Arrow tables (one per page or per partition) cost more in per-array overhead than
+    the data itself, so both are kept few. Partitions are split off only when written.
+    """
+
+    def __init__(self, registry: Registry, tables: Iterable[str], run_id: str,
+                 batch_rows: int = BATCH_ROWS) -> None:
         self.registry = registry
         self.tables = set(tables)
         self.run_id = run_id
+        self.batch_rows = batch_rows
         self.normalizer = Normalizer(registry)
         self.drift = Drift()
-        self._batches: dict[str, dict[tuple, list[pa.Table]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self._pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._batches: dict[str, list[pa.Table]] = defaultdict(list)
         self._seq = 0
+        self._waiting = 0
         self._lock = threading.Lock()
 
     def add(self, table: str, records: list[Mapping[str, Any]], ctx: Mapping[str, Any],
             constants: Mapping[str, Any], *, member: bool, fetched_at: datetime) -> None:
-        lineage = {"_run_id": self.run_id, "_extracted_at": fetched_at}
+        rank = MEMBER_RANK if member else LISTING_RANK
         with self._lock:
+            self._seq += 1
+            stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}
             rows = self.normalizer.rows(table, records, ctx, constants)
             for name, table_rows in rows.items():
-                spec = self.normalizer.table(name)
-                if not self._selected(spec):
+                if not self._selected(self.normalizer.table(name)):
                     continue
-                data = to_arrow(spec, table_rows, lineage, self.drift)
-                self._seq += 1
-                data = data.append_column(
-                    RANK, pa.array([MEMBER_RANK if member else LISTING_RANK] * data.num_rows,
-                                   pa.int8()))
-                data = data.append_column(SEQ, pa.array([self._seq] * data.num_rows, pa.int64()))
-                key = tuple((c, ctx.get(c)) for c in spec.partition)
-                self._batches[name][key].append(data)
+                for row in table_rows:
+                    row.update(stamp)
+                self._pending[name].extend(table_rows)
+                self._waiting += len(table_rows)
+            if self._waiting >= self.batch_rows:
+                for name in list(self._pending):
+                    self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        rows = self._pending.pop(name, [])
+        self._waiting -= len(rows)
+        if rows:
+            spec = self.normalizer.table(name)
+            self._batches[name].append(
+                to_arrow(spec, rows, {"_run_id": self.run_id}, self.drift, BOOKKEEPING))
 
     def _selected(self, spec: Table) -> bool:
         return spec.name in self.tables or (spec.child_of in self.tables
                                             and spec.name not in self.registry)
 
     def table_names(self) -> list[str]:
-        return sorted(self._batches)
+        return sorted(set(self._batches) | set(self._pending))
 
     def partitions(self, name: str) -> Iterator[Partition]:
+        """Merged rows of each partition of ``name``, in partition order."""
+        with self._lock:
+            self._flush(name)
+        batches = self._batches.get(name)
+        if not batches:
+            return
         spec = self.normalizer.table(name)
-        for key, batches in sorted(self._batches[name].items(), key=lambda kv: str(kv[0])):
-            yield Partition(spec, key, merge_rows(spec, _unify(batches)))
+        data = _unify(batches)
+        columns = list(spec.partition)
+        keys = data.select(columns).group_by(columns, use_threads=False).aggregate([])
+        for values in sorted(keys.to_pylist(), key=lambda v: tuple(map(str, v.values()))):
+            mask = None
+            for column, value in values.items():
+                match = pc.equal(data[column], pa.scalar(value, data.schema.field(column).type))
+                mask = match if mask is None else pc.and_(mask, match)
+            part = data.filter(mask)
+            yield Partition(spec, tuple(values.items()), merge_rows(spec, part))
 
     def release(self, name: str) -> None:
         """Drop a table's batches once written, so memory falls as the run finishes."""
         self._batches.pop(name, None)
+        self._pending.pop(name, None)
 
 
 def _unify(batches: list[pa.Table]) -> pa.Table:

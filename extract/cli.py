@@ -23,6 +23,8 @@ log = logging.getLogger("extract")
 
 DEFAULT_RATE = {"bc2": RateLimit(475, 10.0)}
 SANDBOX_USER_AGENT = "basecamp-extract sandbox (sandbox@localhost)"
+SANDBOX_PORT = 8765
+SANDBOX_CREDENTIALS = {"username": "sandbox", "password": "sandbox", "token": "sandbox-token"}
 ACCOUNT_IN_URL = re.compile(r"/(\d+)(?:/api/v1)?/?$")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -158,10 +160,10 @@ def list_tables(api: str, columns: bool) -> None:
 @click.option("--size", type=click.Choice(["tiny", "default", "large"]), default="default",
               show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8765, show_default=True)
-@click.option("--username", default="sandbox", show_default=True)
-@click.option("--password", default="sandbox", show_default=True)
-@click.option("--token", default="sandbox-token", show_default=True)
+@click.option("--port", type=int, default=SANDBOX_PORT, show_default=True)
+@click.option("--username", default=SANDBOX_CREDENTIALS["username"], show_default=True)
+@click.option("--password", default=SANDBOX_CREDENTIALS["password"], show_default=True)
+@click.option("--token", default=SANDBOX_CREDENTIALS["token"], show_default=True)
 @click.option("--rate-limit", "rate_limit", metavar="N/SECONDS", default="500/10",
               show_default=True, help="Server-side limit; 'off' to disable.")
 @click.option("--request-log", type=click.Path(dir_okay=False, path_type=Path),
@@ -213,17 +215,30 @@ def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if not options["use_sandbox"] and (has_creds or options["base_url"]):
         yield {}
         return
-    from sandbox import Sandbox
-
     if not options["use_sandbox"]:
         click.echo("No credentials given: exporting the built-in sandbox "
                    f"({options['sandbox_size']} size). See README to export a real account.",
                    err=True)
-    with Sandbox(api=options["api"], size=options["sandbox_size"]) as box:
+    with _local_sandbox(options["api"], options["sandbox_size"]) as box:
         creds = box.credentials
         yield {"sandbox": box, "base_url": box.base_url, "account": box.account_id,
                "credentials": Credentials(username=creds.username, password=creds.password),
                "user_agent": options["user_agent"] or SANDBOX_USER_AGENT}
+
+
+def _local_sandbox(api: str, size: str) -> Any:
+    """Fixed port and credentials when free, so a re-run revalidates from the HTTP cache."""
+    from sandbox import Credentials as SandboxCredentials
+    from sandbox import Sandbox
+
+    creds = SandboxCredentials(**SANDBOX_CREDENTIALS)
+    box = Sandbox(api=api, size=size, credentials=creds, port=SANDBOX_PORT)
+    try:
+        box.start()
+    except OSError:
+        log.info("port %s is busy; the in-process sandbox takes a free one", SANDBOX_PORT)
+        box = Sandbox(api=api, size=size, credentials=creds)
+    return box
 
 
 def _config(steps: list[str] | None, options: dict[str, Any],

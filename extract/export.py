@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -238,9 +237,6 @@ class RawSpool:
                   "fetched_at": page.fetched_at.isoformat()}
         name = self.root / f"{self._count:07d}-{unit.endpoint.id}.json"
         name.write_bytes(json.dumps(header).encode() + b"\n" + page.body)
-
-    def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = None

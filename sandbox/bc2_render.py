@@ -31,6 +31,7 @@ from sandbox.bc2_model import (
     DRAFT,
     TEMPLATE,
     TRASHED,
+    TYPE_TABLES,
     Attachment,
     Bc2Account,
     Calendar,
@@ -57,15 +58,6 @@ DUPLICATE_CREATED_AT = "created_at\u0000"
 
 JsonObj = dict[str, Any]
 
-_ROUTE_SEGMENT = {
-    "Message": "messages",
-    "Document": "documents",
-    "Forward": "forwards",
-    "Upload": "uploads",
-    "Todolist": "todolists",
-    "Todo": "todos",
-    "CalendarEvent": "calendar_events",
-}
 
 
 def slugify(text: str) -> str:
@@ -142,7 +134,7 @@ class Renderer:
         return {"id": person_id, "type": "Person", "name": self.stub(person_id)["name"]}
 
     def record_path(self, record: Commentable) -> str:
-        segment = _ROUTE_SEGMENT[type(record).__name__]
+        segment = TYPE_TABLES[type(record).__name__]
         if isinstance(record, CalendarEvent):
             bucket = "projects" if record.bucket_type == "Project" else "calendars"
             return f"/{bucket}/{record.bucket_id}/{segment}/{record.id}"

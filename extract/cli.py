@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -49,6 +50,8 @@ def configure_logging(verbose: int, log_file: Path | None) -> None:
     console.addFilter(REDACTOR)
     root.addHandler(console)
     root.setLevel(level)
+    if verbose < 2:
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
     if log_file is not None:
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setLevel(logging.DEBUG)
@@ -327,19 +330,25 @@ def main() -> None:
     """Console entry point: every expected failure is one line on stderr and an exit code."""
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Error: interrupted", err=True)
-        sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except BasecampExtractError as exc:
-        click.echo(f"Error: {REDACTOR.scrub(exc.one_line())}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Error: interrupted", err=True)
-        sys.exit(130)
+        _leave(exc.exit_code, f"Error: {REDACTOR.scrub(exc.one_line())}")
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _leave(130, "Error: interrupted; files already written are complete, the rest was not "
+                    "changed")
 
 
+def _leave(code: int, message: str) -> None:
+    """Say the one line and exit now, without waiting for crawl threads still in a retry sleep.
+
+    Every file is written through a temp file and a rename, so stopping here cannot leave a
+    partial Parquet file or manifest behind.
+    """
+    click.echo(message, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

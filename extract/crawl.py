@@ -98,8 +98,8 @@ class Crawl:
     def run(self) -> CrawlReport:
         roots = [e for e in self.catalog.roots() if e.id in self.selected]
         first = [e for e in roots if e.id == self.preflight]
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="crawl") as pool:
-            self._pool = pool
+        pool = self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="crawl")
+        try:
             if first:
                 self._preflight(self._unit(first[0], self.root_ctx))
             for endpoint in roots:
@@ -108,9 +108,13 @@ class Crawl:
             with self._idle:
                 while self._pending and self._fatal is None:
                     self._idle.wait()
-            if self._fatal is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise self._fatal
+        except BaseException as exc:
+            with self._lock:
+                self._fatal = self._fatal or exc
+        if self._fatal is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise self._fatal
+        pool.shutdown(wait=True)
         return self.report
 
     def _preflight(self, unit: Unit) -> None:

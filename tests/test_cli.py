@@ -189,3 +189,22 @@ def test_sandbox__serves_on_loopback():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_interrupt__ctrl_c_stops_promptly_without_partial_files(tmp_path):
+    """With SIGINT mid-crawl, expect exit 130 within seconds and no temp or partial files."""
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+    exe = Path(sys.executable).with_name("basecamp-extract")
+    proc = subprocess.Popen([str(exe), "export", "--sandbox-size", "default", "-o",
+                             str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    time.sleep(3)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert time.monotonic() - started < 10
+    assert "Error: interrupted" in stderr and "Traceback" not in stderr
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file() and p.suffix == ".tmp"]

@@ -27,6 +27,7 @@ from extract.errors import (
     SkippedResource,
 )
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_pages
+from extract.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class CrawlReport:
 
 
 Sink = Callable[[Unit, Page], None]
+PageSource = Callable[[Unit], Iterable[Page]]
 
 
 class Crawl:
@@ -74,8 +76,8 @@ class Crawl:
     def __init__(self, session: requests.Session, catalog: Catalog, base_url: str,
                  root_ctx: Mapping[str, Any], *, endpoints: Iterable[str], sink: Sink,
                  workers: int = 8, max_pages: int = DEFAULT_MAX_PAGES,
-                 preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None
-                 ) -> None:
+                 preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None,
+                 pages: PageSource | None = None) -> None:
         self.session = session
         self.catalog = catalog
         self.base_url = base_url.rstrip("/")
@@ -86,6 +88,7 @@ class Crawl:
         self.max_pages = max_pages
         self.preflight = preflight
         self.on_unit = on_unit or (lambda done, total: None)
+        self.pages = pages or self._json_pages
         self.report = CrawlReport()
         self._seen: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
@@ -129,7 +132,7 @@ class Crawl:
 
     def _unit(self, endpoint: Endpoint, ctx: Mapping[str, Any]) -> Unit:
         merged = {**ctx, **endpoint.context}
-        return Unit(endpoint, merged, self.base_url + endpoint.path.format(**merged))
+        return Unit(endpoint, merged, self.base_url + endpoint.url_path(merged))
 
     def _submit(self, unit: Unit) -> None:
         with self._lock:
@@ -165,21 +168,21 @@ class Crawl:
 
     def _record(self, bucket: list[Outcome], unit: Unit, exc: BaseException) -> None:
         with self._lock:
-            bucket.append(Outcome(unit.endpoint.id, _path(unit.url), dict(unit.ctx),
-                                  _one_line(exc)))
+            bucket.append(Outcome(unit.endpoint.id, REDACTOR.scrub(_path(unit.url)),
+                                  dict(unit.ctx), REDACTOR.scrub(_one_line(exc))))
+
+    def _json_pages(self, unit: Unit) -> Iterable[Page]:
+        """JSON families: one member, or page-number pages."""
+        params = dict(unit.endpoint.params)
+        if unit.endpoint.paging == "none":
+            return [fetch(self.session, unit.url, params)]
+        return iter_pages(self.session, unit.url, params, page_size=self.catalog.page_size,
+                          max_pages=self.max_pages, warn=self._warn)
 
     def _execute(self, unit: Unit) -> None:
-        endpoint = unit.endpoint
-        params = dict(endpoint.params)
-        if endpoint.paging == "none":
-            pages: Iterable[Page] = [fetch(self.session, unit.url, params)]
-        else:
-            pages = iter_pages(self.session, unit.url, params,
-                               page_size=self.catalog.page_size, max_pages=self.max_pages,
-                               warn=self._warn)
         with self._lock:
             self.report.units += 1
-        for page in pages:
+        for page in self.pages(unit):
             if self._fatal is not None:
                 raise RemoteError("crawl stopped")
             with self._lock:

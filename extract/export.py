@@ -33,6 +33,7 @@ from extract.http import (
 )
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
+from extract.timezones import zone_named
 from transforms import parquet
 from transforms.shape import Shaper
 
@@ -45,7 +46,7 @@ WHOLE_TABLE = "*"
 class ExportConfig:
     """What an export needs to know; the CLI fills it from options and environment."""
 
-    account_id: int
+    account_id: int | str
     base_url: str
     user_agent: str
     credentials: Credentials
@@ -59,6 +60,7 @@ class ExportConfig:
     retries: int = DEFAULT_RETRIES
     backoff_factor: float = DEFAULT_BACKOFF
     keep_raw: bool = False
+    timezone: str | None = None
     on_progress: Callable[[int, int], None] | None = None
     extra_manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -93,11 +95,18 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             credentials=config.credentials,
             bucket=f"{config.api}:{config.account_id}",
             rate_limit=config.rate_limit,
-            cache_dir=config.output / ".cache" if config.cache else None,
+            cache_dir=config.output / ".cache" if config.cache and fam.http_cache else None,
             pool_size=max(config.workers, 4),
             retries=config.retries,
             backoff_factor=config.backoff_factor,
+            retry_methods=fam.retry_methods,
+            session_auth=fam.session_auth,
+            prefix_limits=fam.prefix_limits(config.base_url) if config.rate_limit else {},
         ), stats)
+    pages = None
+    if fam.page_source is not None:
+        zone = zone_named(config.timezone) if config.timezone else None
+        pages = fam.page_source(session, config.credentials.token or "", zone)
     tables = fam.tables_for(config.steps)
     shaper = Shaper(fam.registry, tables, run_id)
     spool = RawSpool(config.output / config.api / "_raw" / run_id) if config.keep_raw else None
@@ -108,16 +117,16 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         shaper.add(unit.endpoint.table, page.records, unit.ctx, unit.endpoint.constants,
                    member=unit.endpoint.is_member, fetched_at=page.fetched_at)
 
-    crawl = Crawl(session, fam.catalog, config.base_url, {"account_id": config.account_id},
-                  endpoints=fam.endpoints_for(tables), sink=sink, workers=config.workers,
-                  max_pages=config.max_pages, preflight=fam.preflight,
-                  on_unit=config.on_progress)
+    crawl = Crawl(session, fam.catalog, config.base_url,
+                  {fam.account_column: config.account_id}, endpoints=fam.endpoints_for(tables),
+                  sink=sink, workers=config.workers, max_pages=config.max_pages,
+                  preflight=fam.preflight, on_unit=config.on_progress, pages=pages)
     report = crawl.run()
     written = store(config, fam, shaper, report)
     manifest = {
         "run_id": run_id,
         "api": config.api,
-        "account_id": config.account_id,
+        "account": config.account_id,
         "base_url": config.base_url,
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
@@ -134,7 +143,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "raw": str(spool.root) if spool else None,
         **config.extra_manifest,
     }
-    path = write_manifest(config.output, config.api, config.account_id, manifest)
+    path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
+                          manifest)
     return ExportResult(manifest, path)
 
 
@@ -157,7 +167,8 @@ def store(config: ExportConfig, fam: Family, shaper: Shaper,
             fresh.add(directory)
             rows += part.data.num_rows
         shaper.release(name)
-        stale = parquet.existing_partitions(config.output, config.api, spec, config.account_id)
+        stale = parquet.existing_partitions(config.output, config.api, spec,
+                                            {fam.account_column: config.account_id})
         stale -= fresh
         if (name, WHOLE_TABLE) in tainted:
             stale.clear()
@@ -214,8 +225,9 @@ def _descendants(catalog: Catalog, endpoint_id: str) -> set[str]:
     return out
 
 
-def write_manifest(output: Path, api: str, account_id: int, manifest: dict[str, Any]) -> Path:
-    folder = output / api / "_manifests" / f"account_id={account_id}"
+def write_manifest(output: Path, api: str, column: str, account: int | str,
+                   manifest: dict[str, Any]) -> Path:
+    folder = output / api / "_manifests" / f"{column}={account}"
     payload = json.dumps(manifest, indent=2, default=str).encode()
     path = folder / f"{manifest['run_id']}.json"
     parquet.atomic_write_bytes(path, payload)
@@ -251,7 +263,7 @@ def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = N
         endpoint = fam.catalog[header["endpoint"]]
         payload = json.loads(body)
         records = payload if isinstance(payload, list) else [payload]
-        account_id = header["ctx"]["account_id"]
+        account_id = header["ctx"][fam.account_column]
         shaper.add(endpoint.table, records, header["ctx"], endpoint.constants,
                    member=endpoint.is_member,
                    fetched_at=datetime.fromisoformat(header["fetched_at"]))

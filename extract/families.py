@@ -2,19 +2,35 @@
 
 A step is one primary output table (``todos``, ``comments``); running it runs every endpoint whose
 records land in it, plus their ancestors for the path ids, and writes that table with its child
-tables.
+tables. A family also says how it is spoken to: its limits, whether HTTP caching applies, how
+credentials travel, and what turns a unit into pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+import requests
+
+from extract.catalog import backpack as backpack_catalog
 from extract.catalog import bc2 as bc2_catalog
 from extract.catalog.model import Catalog
+from extract.crawl import PageSource
 from extract.errors import ConfigError
+from extract.http import RateLimit
 from transforms.schemas import Registry
+from transforms.schemas import backpack as backpack_schemas
 from transforms.schemas import bc2 as bc2_schemas
+
+PageSourceFactory = Callable[[requests.Session, str, ZoneInfo | None], PageSource]
+
+
+def _xml_pages(session: requests.Session, token: str, zone: ZoneInfo | None) -> PageSource:
+    from extract.xmlapi import XmlTransport
+
+    return XmlTransport(session, token, zone=zone).pages
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,13 @@ class Family:
     catalog: Catalog
     registry: Registry
     preflight: str
+    rate: RateLimit
+    account_column: str = "account_id"
+    group_rates: Mapping[str, RateLimit] = field(default_factory=dict)
+    http_cache: bool = True
+    session_auth: bool = True
+    retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
+    page_source: PageSourceFactory | None = None
 
     def steps(self) -> list[str]:
         """Primary tables some crawled endpoint fills, directly or as embedded records."""
@@ -51,9 +74,25 @@ class Family:
     def endpoints_into(self, table: str) -> list[str]:
         return [e.id for e in self.catalog.crawled if table in self.registry.closure([e.table])]
 
+    def prefix_limits(self, base_url: str) -> dict[str, RateLimit]:
+        """URL prefixes of endpoints with a stricter limit of their own (Backpack calendars)."""
+        out: dict[str, RateLimit] = {}
+        for endpoint in self.catalog.endpoints:
+            if endpoint.limit_group in self.group_rates:
+                static = endpoint.path.split("{")[0].removesuffix(".xml").rstrip("/")
+                out[base_url.rstrip("/") + static] = self.group_rates[endpoint.limit_group]
+        return out
+
 
 FAMILIES: dict[str, Family] = {
-    "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me"),
+    "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
+                  rate=RateLimit(475, 10.0)),
+    "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
+                       preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
+                       group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},
+                       http_cache=False, session_auth=False,
+                       retry_methods=frozenset({"GET", "HEAD", "POST"}),
+                       page_source=_xml_pages),
 }
 
 

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,8 @@ class HttpSettings:
     retry_after_max: int = DEFAULT_RETRY_AFTER_MAX
     pool_size: int = 16
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
+    prefix_limits: Mapping[str, RateLimit] = field(default_factory=dict)
+    session_auth: bool = True
 
 
 def build_retry(settings: HttpSettings) -> Retry:
@@ -222,6 +225,22 @@ def build_retry(settings: HttpSettings) -> Retry:
         retry_after_max=settings.retry_after_max,
         raise_on_status=False,
         raise_on_redirect=False,
+    )
+
+
+def _adapter(settings: HttpSettings, stats: HttpStats, rate: RateLimit | None,
+             bucket: str) -> MeteredAdapter:
+    """A limiter per bucket: the per-account one, or a stricter one for a group of paths."""
+    return MeteredAdapter(
+        stats=stats,
+        timeout=settings.timeout,
+        per_second=rate.per_second if rate else UNLIMITED_PER_SECOND,
+        burst=rate.seconds if rate else 1,
+        per_host=False,
+        bucket_name=bucket,
+        max_retries=build_retry(settings),
+        pool_connections=settings.pool_size,
+        pool_maxsize=settings.pool_size,
     )
 
 
@@ -246,23 +265,16 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
         )
     else:
         session = requests.Session()
-    rate = settings.rate_limit
-    adapter = MeteredAdapter(
-        stats=stats,
-        timeout=settings.timeout,
-        per_second=rate.per_second if rate else UNLIMITED_PER_SECOND,
-        burst=rate.seconds if rate else 1,
-        per_host=False,
-        bucket_name=settings.bucket,
-        max_retries=build_retry(settings),
-        pool_connections=settings.pool_size,
-        pool_maxsize=settings.pool_size,
-    )
+    adapter = _adapter(settings, stats, settings.rate_limit, settings.bucket)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+    for prefix, limit in settings.prefix_limits.items():
+        session.mount(prefix, _adapter(settings, stats, limit, f"{settings.bucket}:{prefix}"))
     session.headers["User-Agent"] = settings.user_agent.strip()
     session.headers["Accept"] = "application/json"
     creds = settings.credentials
+    if not settings.session_auth:
+        return session
     if creds.token:
         session.auth = BearerAuth(creds.token)
     elif creds.username and creds.password:

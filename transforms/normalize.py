@@ -95,19 +95,25 @@ class Normalizer:
         row.update(fixed)
         out[table.name].append(row)
         for name, items in lists.items():
-            child_spec = table.children.get(name) or self._undeclared_child(table, name)
-            child = self.table(child_spec.table)
-            keys = {c: row.get(p) for c, p in child_spec.parent_key.items()}
-            for position, item in enumerate(items):
-                extra = {**keys, **child_spec.constants}
-                if child.child_of:
-                    extra[ORDINAL] = position
-                if isinstance(item, Mapping) and not child.scalar_values:
-                    self._walk(child, item, ctx, extra, out)
-                else:
-                    scalar = {"value": item, **extra}
-                    scalar.update({c: ctx.get(c) for c in child.context_columns})
-                    out[child.name].append(scalar)
+            for child_spec in table.child_specs(name) or (self._undeclared_child(table, name),):
+                self._walk_list(child_spec, items, row, ctx, out)
+
+    def _walk_list(self, child_spec: Child, items: list[Any], row: dict[str, Any],
+                   ctx: Mapping[str, Any], out: Rows) -> None:
+        child = self.table(child_spec.table)
+        keys = {c: row.get(p) for c, p in child_spec.parent_key.items()}
+        for position, item in enumerate(items):
+            if child_spec.where and not (isinstance(item, Mapping) and child_spec.accepts(item)):
+                continue
+            extra = {**keys, **child_spec.constants}
+            if child.child_of:
+                extra[ORDINAL] = position
+            if isinstance(item, Mapping) and not child.scalar_values:
+                self._walk(child, item, ctx, extra, out)
+            else:
+                scalar = {"value": item, **extra}
+                scalar.update({c: ctx.get(c) for c in child.context_columns})
+                out[child.name].append(scalar)
 
     def _undeclared_child(self, parent: Table, name: str) -> Child:
         """A list the schema does not know: keep it in an inferred child table (drift)."""

@@ -58,9 +58,11 @@ def write_partition(directory: Path, table: Table, data: pa.Table) -> Path:
     return target
 
 
-def existing_partitions(root: Path, api: str, table: Table, account_id: Any) -> set[Path]:
+def existing_partitions(root: Path, api: str, table: Table,
+                        account: Mapping[str, Any]) -> set[Path]:
     """Leaf partition directories of one account that hold a data file."""
-    base = table_dir(root, api, table.name) / f"account_id={account_id}"
+    (column, value), = account.items()
+    base = table_dir(root, api, table.name) / f"{column}={value}"
     if not base.is_dir():
         return set()
     return {p.parent for p in base.rglob(PART_FILE)}

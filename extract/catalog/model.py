@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 Record = Mapping[str, Any]
 Predicate = Callable[[Record], bool]
-Paging = Literal["page_number", "ignores_page", "none"]
+Paging = Literal["page_number", "ignores_page", "offset", "none"]
+Auth = Literal["session", "body", "path", "header"]
+TOKEN_SLOT = "{token}"
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,25 @@ class Endpoint:
     crawl: bool = True
     note: str = ""
     examples: tuple[str, ...] = ()
+    method: str = "GET"
+    body: str | None = None
+    auth: Auth = "session"
+    limit_group: str | None = None
 
     @property
     def is_member(self) -> bool:
         return self.kind == "member"
 
     def placeholders(self) -> tuple[str, ...]:
-        """Names in ``{braces}`` in the path template, in order."""
+        """Names in ``{braces}`` in the path template, in order (never the token slot)."""
         import string
 
-        return tuple(name for _, name, _, _ in string.Formatter().parse(self.path) if name)
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.path)
+                     if name and name != "token")
+
+    def url_path(self, ctx: Mapping[str, Any]) -> str:
+        """The path with ids filled in; a token slot stays a slot until the request is sent."""
+        return self.path.format(**{**ctx, "token": TOKEN_SLOT})
 
 
 @dataclass(frozen=True)

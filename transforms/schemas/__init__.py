@@ -30,6 +30,8 @@ CONTEXT_TYPES: dict[str, pa.DataType] = {
     "calendar_id": ID,
     "bucket_type": STR,
     "bucket_id": ID,
+    "account": STR,
+    "page_id": ID,
 }
 ACCOUNT: tuple[str, ...] = ("account_id",)
 PROJECT: tuple[str, ...] = ("account_id", "project_id")
@@ -43,6 +45,17 @@ class Child:
     table: str
     parent_key: Mapping[str, str]
     constants: Mapping[str, Any] = field(default_factory=dict)
+    where: Mapping[str, Any] = field(default_factory=dict)
+
+    def accepts(self, item: Mapping[str, Any]) -> bool:
+        """``where`` holds dotted field -> required value (a list split over two tables)."""
+        for dotted, wanted in self.where.items():
+            value: Any = item
+            for part in dotted.split("."):
+                value = value.get(part) if isinstance(value, Mapping) else None
+            if value != wanted:
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,7 @@ class Table:
     columns: Mapping[str, pa.DataType]
     partition: tuple[str, ...] = ACCOUNT
     context: tuple[str, ...] = ()
-    children: Mapping[str, Child] = field(default_factory=dict)
+    children: Mapping[str, Child | tuple[Child, ...]] = field(default_factory=dict)
     drop: frozenset[str] = frozenset()
     rename: Mapping[str, str] = field(default_factory=dict)
     date_or_time: Mapping[str, str] = field(default_factory=dict)
@@ -62,6 +75,15 @@ class Table:
     scalar_values: bool = False
     declared_schema: bool = True
     doc: str = ""
+
+    def child_specs(self, name: str) -> tuple[Child, ...]:
+        spec = self.children.get(name)
+        if spec is None:
+            return ()
+        return spec if isinstance(spec, tuple) else (spec,)
+
+    def all_children(self) -> list[Child]:
+        return [c for name in self.children for c in self.child_specs(name)]
 
     @property
     def context_columns(self) -> tuple[str, ...]:
@@ -90,7 +112,7 @@ class Registry(Mapping[str, Table]):
         self.api = api
         self._tables = {t.name: t for t in tables}
         for t in self._tables.values():
-            for c in t.children.values():
+            for c in t.all_children():
                 if c.table not in self._tables:
                     raise ValueError(f"{t.name}: child table {c.table} is not declared")
 
@@ -112,7 +134,7 @@ class Registry(Mapping[str, Table]):
             if name in out:
                 continue
             out.add(name)
-            stack.extend(c.table for c in self._tables[name].children.values())
+            stack.extend(c.table for c in self._tables[name].all_children())
         return out
 
 

@@ -22,7 +22,6 @@ from extract.redact import REDACTOR
 
 log = logging.getLogger("extract")
 
-DEFAULT_RATE = {"bc2": RateLimit(475, 10.0)}
 SANDBOX_USER_AGENT = "basecamp-extract sandbox (sandbox@localhost)"
 SANDBOX_PORT = 8765
 SANDBOX_CREDENTIALS = {"username": "sandbox", "password": "sandbox", "token": "sandbox-token"}
@@ -36,7 +35,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
               help="Also write a debug log to this file (secrets are masked).")
 @click.version_option(package_name="basecamp-extract")
 def cli(verbose: int, log_file: Path | None) -> None:
-    """Extract Basecamp 2 accounts into typed, partitioned Parquet."""
+    """Extract Basecamp 2 and Backpack accounts into typed, partitioned Parquet."""
     configure_logging(verbose, log_file)
 
 
@@ -66,8 +65,8 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2",
                      show_default=True, help="API family."),
-        click.option("--account", envvar="BASECAMP_ACCOUNT", type=int,
-                     help="Account id [env BASECAMP_ACCOUNT]."),
+        click.option("--account", envvar="BASECAMP_ACCOUNT",
+                     help="Account id (Backpack: the subdomain) [env BASECAMP_ACCOUNT]."),
         click.option("--base-url", envvar="BASECAMP_BASE_URL",
                      help="API base URL, e.g. https://basecamp.com/123/api/v1 "
                           "[env BASECAMP_BASE_URL]."),
@@ -76,7 +75,10 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--password", envvar="BASECAMP_PASSWORD",
                      help="Basic-auth password [env BASECAMP_PASSWORD]."),
         click.option("--token", envvar="BASECAMP_TOKEN",
-                     help="OAuth 2 access token [env BASECAMP_TOKEN]."),
+                     help="OAuth 2 access token; Backpack: the API token [env BASECAMP_TOKEN]."),
+        click.option("--timezone", envvar="BASECAMP_TIMEZONE",
+                     help="Zone of timestamps that carry none (Backpack; default: the "
+                          "account's own, from me.xml) [env BASECAMP_TIMEZONE]."),
         click.option("--user-agent", envvar="BASECAMP_USER_AGENT",
                      help="Required for real APIs: 'MyApp (you@example.com)' "
                           "[env BASECAMP_USER_AGENT]."),
@@ -189,6 +191,40 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
     box.serve_forever()
 
 
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
+              help="Export directory to load [env BASECAMP_OUTPUT].")
+@click.option("--api", type=click.Choice(sorted(FAMILIES)),
+              help="Load only this API family (default: every one in the export).")
+@click.option("--to", "target", metavar="PATH_OR_URL", envvar="BASECAMP_WAREHOUSE",
+              help="DuckDB file (default OUTPUT/warehouse.duckdb) or postgresql://user:pass@host/db "
+                   "[env BASECAMP_WAREHOUSE].")
+def load(output: Path, api: str | None, target: str | None) -> None:
+    """Load an export into a warehouse, merging by primary key: `basecamp-extract load`.
+
+    One schema per API (bc2), one typed table per Parquet table. Loading again updates
+    changed rows and adds new ones; rows gone from the export are kept.
+    """
+    from transforms.warehouse import load_export
+
+    click.echo(load_export(output, target, [api] if api else None).summary())
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
+              help="Export directory to report on [env BASECAMP_OUTPUT].")
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default OUTPUT/report.html).")
+def report(output: Path, target: Path | None) -> None:
+    """Write a self-contained HTML report of an export: `basecamp-extract report`."""
+    from transforms.report import write_report
+
+    path, tables, charts = write_report(output, target)
+    click.echo(f"report of {tables} tables with {charts} charts -> {path}")
+
+
 def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
     with _sandbox_if_needed(options) as target:
         config = _config(steps, options, target)
@@ -224,8 +260,11 @@ def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
                    err=True)
     with _local_sandbox(options["api"], options["sandbox_size"]) as box:
         creds = box.credentials
-        yield {"sandbox": box, "base_url": box.base_url, "account": box.account_id,
-               "credentials": Credentials(username=creds.username, password=creds.password),
+        backpack = options["api"] == "backpack"
+        yield {"sandbox": box, "base_url": box.base_url,
+               "account": box.account if backpack else box.account_id,
+               "credentials": Credentials(token=creds.token) if backpack else
+               Credentials(username=creds.username, password=creds.password),
                "user_agent": options["user_agent"] or SANDBOX_USER_AGENT}
 
 
@@ -234,7 +273,7 @@ def _local_sandbox(api: str, size: str) -> Any:
     from sandbox import Credentials as SandboxCredentials
     from sandbox import Sandbox
 
-    creds = SandboxCredentials(**SANDBOX_CREDENTIALS)
+    creds = SandboxCredentials(**SANDBOX_CREDENTIALS) if api == "bc2" else None
     box = Sandbox(api=api, size=size, credentials=creds, port=SANDBOX_PORT)
     try:
         box.start()
@@ -249,33 +288,41 @@ def _config(steps: list[str] | None, options: dict[str, Any],
     api = options["api"]
     base_url = target.get("base_url") or options["base_url"]
     account = target.get("account") or options["account"]
+    fam = family(api)
+    slot = "{" + fam.account_column + "}"
     if not base_url:
         if not account:
             raise ConfigError("--account is required (or --base-url with the account in it)")
-        base_url = family(api).catalog.base_url.format(account_id=account)
-    elif "{account_id}" in base_url:
+        base_url = fam.catalog.base_url.replace(slot, str(account))
+    elif slot in base_url:
         if not account:
-            raise ConfigError("--account is required: the base URL has an {account_id} slot")
-        base_url = base_url.format(account_id=account)
+            raise ConfigError(f"--account is required: the base URL has an {slot} slot")
+        base_url = base_url.replace(slot, str(account))
     elif not account:
         match = ACCOUNT_IN_URL.search(base_url)
         if not match:
             raise ConfigError("--account is required: no account id in --base-url")
-        account = int(match.group(1))
+        account = match.group(1)
+    if fam.account_column == "account_id":
+        if not str(account).isdigit():
+            raise ConfigError(f"--account must be a numeric account id, not {account!r}")
+        account = int(account)
     require_safe_base_url(base_url)
     credentials = target.get("credentials") or Credentials(
         username=options["username"], password=options["password"], token=options["token"])
-    if not credentials.present:
-        raise ConfigError("credentials are required: --token, or --username and --password")
+    if not credentials.present or (not fam.session_auth and not credentials.token):
+        raise ConfigError("credentials are required: --token"
+                          + ("" if not fam.session_auth else ", or --username and --password"))
     user_agent = target.get("user_agent") or options["user_agent"]
     if not user_agent:
         raise ConfigError("a User-Agent is required: pass --user-agent 'MyApp (you@example.com)' "
                           "or set BASECAMP_USER_AGENT")
     rate: RateLimit | None = None
     if not options["no_rate_limit"]:
-        rate = _parse_rate(options["rate_limit"]) if options["rate_limit"] else DEFAULT_RATE[api]
+        rate = _parse_rate(options["rate_limit"]) if options["rate_limit"] else fam.rate
     return ExportConfig(
-        account_id=int(account), base_url=base_url.rstrip("/"), user_agent=user_agent,
+        account_id=account, timezone=options["timezone"], base_url=base_url.rstrip("/"),
+        user_agent=user_agent,
         credentials=credentials, output=options["output"], api=api, steps=steps,
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
@@ -320,7 +367,7 @@ def summary_line(result: ExportResult) -> str:
     minimum = m.get("sandbox_minimum_requests")
     floor = f" (minimum {minimum:,})" if minimum else ""
     status = "ok" if not m["failures"] else f"{len(m['failures'])} FAILED"
-    return (f"{m['api']} account {m['account_id']}: {status}, {filled} tables, {rows:,} rows, "
+    return (f"{m['api']} account {m['account']}: {status}, {filled} tables, {rows:,} rows, "
             f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
             f"{http['retries']:,} retries, {http['throttled_429']:,} throttled, "
             f"{m['seconds']:.1f}s -> {result.manifest_path.parent.parent.parent}")

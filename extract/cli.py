@@ -198,8 +198,8 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
 @click.option("--api", type=click.Choice(sorted(FAMILIES)),
               help="Load only this API family (default: every one in the export).")
 @click.option("--to", "target", metavar="PATH_OR_URL", envvar="BASECAMP_WAREHOUSE",
-              help="DuckDB file (default OUTPUT/warehouse.duckdb) or postgresql://user:pass@host/db "
-                   "[env BASECAMP_WAREHOUSE].")
+              help="DuckDB file (default OUTPUT/warehouse.duckdb) or "
+                   "postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
 def load(output: Path, api: str | None, target: str | None) -> None:
     """Load an export into a warehouse, merging by primary key: `basecamp-extract load`.
 
@@ -369,7 +369,8 @@ def summary_line(result: ExportResult) -> str:
     status = "ok" if not m["failures"] else f"{len(m['failures'])} FAILED"
     return (f"{m['api']} account {m['account']}: {status}, {filled} tables, {rows:,} rows, "
             f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
-            f"{http['retries']:,} retries, {http['throttled_429']:,} throttled, "
+            f"{http['retries']:,} retries, "
+            f"{http['throttled_429'] + http['unavailable_503']:,} throttled (429/503), "
             f"{m['seconds']:.1f}s -> {result.manifest_path.parent.parent.parent}")
 
 

@@ -40,6 +40,7 @@ DEFAULT_RETRY_AFTER_MAX = 600
 LOOPBACK_NAMES = {"localhost"}
 UNCAPPED = 10**9
 UNLIMITED_PER_SECOND = 1e6
+WINDOW_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class HttpStats:
                 "not_modified": self.status.get("304", 0),
                 "retries": self.retries,
                 "throttled_429": self.status.get("429", 0),
+                "unavailable_503": self.status.get("503", 0),
                 "throttle_wait_s": round(self.throttle_wait_s, 3),
                 "status": dict(sorted(self.status.items())),
             }
@@ -230,12 +232,18 @@ def build_retry(settings: HttpSettings) -> Retry:
 
 def _adapter(settings: HttpSettings, stats: HttpStats, rate: RateLimit | None,
              bucket: str) -> MeteredAdapter:
-    """A limiter per bucket: the per-account one, or a stricter one for a group of paths."""
+    """A limiter per bucket: the per-account one, or a stricter one for a group of paths.
+
+    The window is widened by ``WINDOW_MARGIN``: the server counts arrivals, we count departures,
+    and a burst that leaves at the very end of our window may arrive inside the server's next
+    one. Counting over a slightly longer window absorbs that skew.
+    """
+    window = rate.seconds + WINDOW_MARGIN if rate else 1
     return MeteredAdapter(
         stats=stats,
         timeout=settings.timeout,
-        per_second=rate.per_second if rate else UNLIMITED_PER_SECOND,
-        burst=rate.seconds if rate else 1,
+        per_second=rate.requests / window if rate else UNLIMITED_PER_SECOND,
+        burst=window,
         per_host=False,
         bucket_name=bucket,
         max_retries=build_retry(settings),

@@ -1,13 +1,20 @@
-"""Local fakes of 37signals' APIs for tests and benchmarks (Basecamp 2 for now).
+"""Local fakes of 37signals' APIs for tests and benchmarks (Basecamp 2 and Backpack).
 
     from sandbox import Sandbox
     with Sandbox(api="bc2", size="tiny", seed=0) as sb:
         ...  # sb.base_url, sb.credentials, sb.requests, sb.truth, sb.minimum_requests()
+    with Sandbox(api="backpack", size="tiny", seed=0) as sb:
+        ...  # also sb.account, sb.wrong_scheme_url; sb.credentials.token is the API token
 """
 
+from sandbox.backpack_data import SIZES as BACKPACK_SIZES
+from sandbox.backpack_faults import BACKPACK_FAULT_KINDS
 from sandbox.bc2_data import SIZES, SizeSpec
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
 from sandbox.harness import Sandbox
 
-__all__ = ["FAULT_KINDS", "SIZES", "Credentials", "Sandbox", "SizeSpec"]
+__all__ = [
+    "BACKPACK_FAULT_KINDS", "BACKPACK_SIZES", "FAULT_KINDS", "SIZES", "Credentials", "Sandbox",
+    "SizeSpec",
+]

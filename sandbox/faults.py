@@ -3,6 +3,9 @@
 Faults are planned here and acted out by the server. ``inject`` queues one-shot faults for the
 next matching requests (first queued rule wins); a ``rate`` adds random faults drawn from a
 seeded generator, so a run with the same request sequence sees the same faults.
+
+The XML kinds (``bomb``, ``envelope500``) only make sense for the XML APIs (Backpack); a plan
+accepts them only when its ``allowed`` kinds include them, so BC2 plans are unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 STATUS_FAULTS = ("500", "502", "503", "504", "429")
 FAULT_KINDS = (*STATUS_FAULTS, "truncated", "html", "reset", "slow")
+XML_FAULT_KINDS = ("bomb", "envelope500")
 
 
 @dataclass
@@ -28,21 +32,26 @@ class FaultPlan:
     """Queue of injected faults plus an optional random fault rate."""
 
     def __init__(
-        self, rate: float = 0.0, seed: int = 0, kinds: Sequence[str] | None = None
+        self,
+        rate: float = 0.0,
+        seed: int = 0,
+        kinds: Sequence[str] | None = None,
+        allowed: Sequence[str] = FAULT_KINDS,
     ) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be within [0, 1]")
         self.rate = rate
+        self.allowed = tuple(allowed)
         self.kinds = tuple(kinds) if kinds else FAULT_KINDS
         for kind in self.kinds:
-            _check_kind(kind)
+            _check_kind(kind, self.allowed)
         self._rng = random.Random(seed)
         self._rules: list[_Rule] = []
         self._lock = threading.Lock()
 
     def inject(self, kind: str, path_regex: str = ".*", times: int = 1) -> None:
         """Give the next ``times`` requests whose path matches ``path_regex`` this fault."""
-        _check_kind(kind)
+        _check_kind(kind, self.allowed)
         if times < 1:
             raise ValueError("times must be >= 1")
         with self._lock:
@@ -67,6 +76,6 @@ class FaultPlan:
         return None
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in FAULT_KINDS:
-        raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+def _check_kind(kind: str, allowed: Sequence[str] = FAULT_KINDS) -> None:
+    if kind not in allowed:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {tuple(allowed)}")

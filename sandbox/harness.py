@@ -2,15 +2,25 @@
 
 This is the object tests, benchmarks and the CLI hold. It generates the account from
 ``size``/``seed``, serves it, and exposes the ground truth, the request log and the oracle.
+``api="backpack"`` serves the Backpack XML API instead of BC2: its own defaults (100 requests
+per 5 s, plus ``calendar_rate_limit`` for the calendar routes), a random 40-hex token when no
+credentials are given, and a second ``wrong_scheme_url`` listener that only redirects.
 """
 
 from __future__ import annotations
 
+import enum
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sandbox import backpack_data
+from sandbox.backpack_app import BackpackApp
+from sandbox.backpack_faults import BACKPACK_FAULT_KINDS, BACKPACK_RANDOM_FAULTS
+from sandbox.backpack_model import BackpackAccount
+from sandbox.backpack_server import BackpackServer, resource_key
 from sandbox.bc2_app import Bc2App
 from sandbox.bc2_data import generate_account
 from sandbox.bc2_model import Bc2Account
@@ -19,7 +29,17 @@ from sandbox.faults import FaultPlan
 from sandbox.requestlog import RequestLog
 from sandbox.server import SandboxServer
 
-SUPPORTED_APIS = ("bc2",)
+SUPPORTED_APIS = ("bc2", "backpack")
+
+
+class _Default(enum.Enum):
+    """Marker for "the documented limit of the chosen API" (BC2 and Backpack differ)."""
+
+    LIMIT = "api default"
+
+
+API_DEFAULT = _Default.LIMIT
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, float]] = {"bc2": (500, 10.0), "backpack": (100, 5.0)}
 
 
 class Sandbox:
@@ -30,7 +50,7 @@ class Sandbox:
         api: str = "bc2",
         size: str = "tiny",
         seed: int = 0,
-        rate_limit: tuple[int, float] | None = (500, 10.0),
+        rate_limit: tuple[int, float] | _Default | None = API_DEFAULT,
         latency: float = 0.0,
         credentials: Credentials | None = None,
         log_path: str | Path | None = None,
@@ -41,13 +61,30 @@ class Sandbox:
         fault_seed: int = 0,
         fault_kinds: Sequence[str] | None = None,
         slow_seconds: float = 5.0,
+        calendar_rate_limit: tuple[int, float] | None = (10, 5.0),
     ) -> None:
         if api not in SUPPORTED_APIS:
             raise ValueError(f"unsupported api {api!r}; expected one of {SUPPORTED_APIS}")
         self.api = api
         self.size = size
         self.seed = seed
-        self.truth: Bc2Account = generate_account(size, seed)
+        limit = DEFAULT_RATE_LIMITS[api] if isinstance(rate_limit, _Default) else rate_limit
+        self.truth: Bc2Account | BackpackAccount
+        self._server: SandboxServer | BackpackServer
+        if api == "backpack":
+            self.truth = backpack_data.generate_account(size, seed)
+            self.credentials = credentials or Credentials(token=secrets.token_hex(20))
+            self._log = RequestLog(log_path, key=resource_key)
+            self._faults = FaultPlan(rate=faults, seed=fault_seed,
+                                     kinds=fault_kinds or BACKPACK_RANDOM_FAULTS,
+                                     allowed=BACKPACK_FAULT_KINDS)
+            self._server = BackpackServer(
+                BackpackApp(self.truth), credentials=self.credentials, log=self._log,
+                faults=self._faults, rate_limit=limit, calendar_rate_limit=calendar_rate_limit,
+                latency=latency, slow_seconds=slow_seconds, host=host, port=port,
+            )
+            return
+        self.truth = generate_account(size, seed)
         self.credentials = credentials or Credentials()
         self._log = RequestLog(log_path)
         self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
@@ -56,7 +93,7 @@ class Sandbox:
             credentials=self.credentials,
             log=self._log,
             faults=self._faults,
-            rate_limit=rate_limit,
+            rate_limit=limit,
             latency=latency,
             slow_seconds=slow_seconds,
             host=host,
@@ -105,8 +142,28 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        """``http://host:port/<account_id>/api/v1`` (no trailing slash); binds like origin."""
+        """BC2: ``http://host:port/<account_id>/api/v1``; Backpack: the origin (no prefix).
+
+        No trailing slash; binds like origin.
+        """
+        if self.api == "backpack":
+            return self.origin
         return f"{self.origin}/{self.account_id}/api/v1"
+
+    @property
+    def account(self) -> str:
+        """The account's name in URLs: Backpack's subdomain, BC2's id as text."""
+        if isinstance(self.truth, BackpackAccount):
+            return self.truth.account
+        return str(self.account_id)
+
+    @property
+    def wrong_scheme_url(self) -> str:
+        """Backpack only: an origin that 302s every request to the same path on base_url."""
+        if not isinstance(self._server, BackpackServer):
+            raise AttributeError("wrong_scheme_url exists only for api='backpack'")
+        self._server.bind()
+        return self._server.redirect_origin
 
     # ------------------------------------------------------------------ log, oracle, faults
     @property

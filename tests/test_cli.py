@@ -17,7 +17,7 @@ from extract.cli import cli
 from sandbox import Sandbox
 
 UA = "basecamp-extract tests (tests@example.com)"
-COMMANDS = ["export", "step", "steps", "tables", "sandbox"]
+COMMANDS = ["export", "step", "steps", "tables", "sandbox", "load", "report"]
 
 
 def run_cli(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120):
@@ -144,6 +144,16 @@ def test_export__no_credentials_means_sandbox(tmp_path):
     summary = proc.stdout.strip().splitlines()[-1]
     assert summary.startswith("bc2 account ") and " ok, " in summary and "minimum" in summary
     assert (tmp_path / "bc2" / "todos").is_dir()
+
+
+def test_export__backpack_sandbox(tmp_path):
+    """With `--api backpack --sandbox`, expect every Backpack table and a one-line summary."""
+    proc = run_cli("export", "--api", "backpack", "--sandbox", "--sandbox-size", "tiny", "-o",
+                   str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert summary.startswith("backpack account sandbox: ok") and "0 throttled" in summary
+    assert (tmp_path / "backpack" / "separators" / "account=sandbox" / "part-0.parquet").is_file()
 
 
 def test_step__runs_one_table(tmp_path):

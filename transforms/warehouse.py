@@ -1,0 +1,184 @@
+"""Load an export's Parquet into a warehouse: DuckDB (embedded, default) or PostgreSQL.
+
+One schema per API family (``bc2``), one table per Parquet table, the declared types and a
+primary key on the table's key (partition columns are ordinary columns there). Each table loads
+in its own transaction: stage the export, add columns that appeared since (drift), then merge
+by primary key, so loading the same export twice changes nothing, a newer export updates
+changed rows and adds new ones, and a failure leaves that table exactly as it was.
+
+Rows that are gone from the export are kept: an export only removes rows when its own rule
+says so (a partition replaced), and a warehouse often outlives the Parquet it was fed from.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow.dataset as ds
+
+from extract.errors import ConfigError
+from extract.families import FAMILIES, family
+from transforms import warehouse_sql as sql
+from transforms.read import dataset
+from transforms.warehouse_types import WarehouseError, canonical
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_FILE = "warehouse.duckdb"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+__all__ = ["LoadResult", "TableLoad", "WarehouseError", "connect", "load_export"]
+
+
+class Warehouse(Protocol):
+    """What the loader needs from a database; see ``warehouse_duckdb`` and ``_postgres``."""
+
+    kind: str
+    label: str
+
+    def close(self) -> None: ...
+    def transaction(self, where: str): ...
+    def execute(self, sql: str) -> None: ...
+    def columns(self, schema: str, table: str) -> dict[str, str] | None: ...
+    def count(self, relation: str) -> int: ...
+    def staged(self, data: ds.Dataset, columns: list[str], target: str): ...
+
+
+@dataclass(frozen=True)
+class TableLoad:
+    """What one table's load did: rows in the export, rows new to the warehouse."""
+
+    api: str
+    table: str
+    rows: int
+    new_rows: int
+    added_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class LoadResult:
+    target: str
+    tables: list[TableLoad] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    @property
+    def new_rows(self) -> int:
+        return sum(t.new_rows for t in self.tables)
+
+    def summary(self) -> str:
+        return (f"loaded {len(self.tables)} tables, {self.rows:,} rows ({self.new_rows:,} new) "
+                f"into {self.target} in {self.seconds:.1f}s")
+
+
+def connect(target: str | Path) -> Warehouse:
+    """A PostgreSQL URL, or else a DuckDB file path."""
+    text = str(target)
+    if text.startswith(POSTGRES_SCHEMES):
+        from transforms.warehouse_postgres import PostgresWarehouse
+
+        return PostgresWarehouse(text)
+    if "://" in text:
+        raise ConfigError(f"unsupported warehouse {text.split('://')[0]}://; give a DuckDB file "
+                          "path or a postgresql:// URL")
+    from transforms.warehouse_duckdb import DuckDBWarehouse
+
+    return DuckDBWarehouse(Path(text))
+
+
+def exported_apis(output: Path) -> list[str]:
+    return [api for api in FAMILIES if (output / api).is_dir()]
+
+
+def exported_tables(output: Path, api: str, skipped: list[str]) -> list[str]:
+    """Declared tables with a folder in the export; undeclared (drift) tables are skipped."""
+    folders = {p.name for p in (output / api).iterdir()
+               if p.is_dir() and not p.name.startswith(("_", "."))}
+    registry = family(api).registry
+    skipped.extend(f"{api}.{name}" for name in sorted(folders - set(registry)))
+    return [name for name in registry if name in folders]
+
+
+def load_export(output: Path | str, to: str | Path | None = None,
+                apis: list[str] | None = None) -> LoadResult:
+    """Load every table of every API in ``output`` (or of ``apis``) into the warehouse ``to``.
+
+    Every table is attempted; if any failed, raise one ``WarehouseError`` naming the first
+    after the others have loaded (failed tables kept their previous state).
+    """
+    started = time.monotonic()
+    output = Path(output)
+    chosen = apis or exported_apis(output)
+    missing = [api for api in chosen if not (output / api).is_dir()]
+    if not chosen or missing:
+        raise ConfigError(f"no {'/'.join(missing) or 'export'} under {output}: run "
+                          "`basecamp-extract export` first (or pass --output)")
+    warehouse = connect(to if to is not None else output / WAREHOUSE_FILE)
+    result = LoadResult(target=warehouse.label)
+    failures: list[str] = []
+    try:
+        for api in chosen:
+            for name in exported_tables(output, api, result.skipped):
+                try:
+                    result.tables.append(load_table(warehouse, output, api, name))
+                except WarehouseError as exc:
+                    failures.append(exc.one_line())
+    finally:
+        warehouse.close()
+    for name in result.skipped:
+        log.warning("%s: undeclared table (drift) not loaded; it has no declared key", name)
+    result.seconds = time.monotonic() - started
+    if failures:
+        more = f" (and {len(failures) - 1} more table(s))" if len(failures) > 1 else ""
+        raise WarehouseError(f"{failures[0]}{more}; failed tables kept their previous state")
+    return result
+
+
+def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> TableLoad:
+    """Stage, evolve, merge: one transaction, so a failure leaves the table as it was."""
+    spec = family(api).registry[name]
+    data = dataset(output, api, name)
+    declared = spec.arrow_schema().names
+    found = data.schema.names
+    order = [c for c in declared if c in found] + [c for c in found if c not in declared]
+    columns = {c: canonical(data.schema.field(c).type, f"{api}.{name}.{c}") for c in order}
+    absent = [c for c in spec.key if c not in columns]
+    if absent:
+        raise WarehouseError(f"{api}.{name}: key column(s) {', '.join(absent)} missing")
+    target = sql.relation(api, name)
+    with warehouse.transaction(f"{api}.{name}"):
+        warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {sql.quote(api)}")
+        existing = warehouse.columns(api, name)
+        if existing is None:
+            warehouse.execute(sql.create_table(target, columns, spec.key, warehouse.kind))
+            added: list[str] = []
+        else:
+            added = evolve(warehouse, target, f"{api}.{name}", existing, columns)
+        before = warehouse.count(target)
+        with warehouse.staged(data, list(columns), target) as staged:
+            rows = warehouse.count(staged)
+            warehouse.execute(sql.merge(target, staged, list(columns), spec.key))
+        new_rows = warehouse.count(target) - before
+    return TableLoad(api, name, rows, new_rows, tuple(added))
+
+
+def evolve(warehouse: Warehouse, target: str, where: str, existing: dict[str, str],
+           columns: dict[str, str]) -> list[str]:
+    """Add the export's new columns; refuse a column whose type changed (one-line error)."""
+    for column, kind in columns.items():
+        have = existing.get(column)
+        if have is not None and have != kind:
+            raise WarehouseError(f"{where}.{column}: the warehouse column is {have} but the "
+                                 f"export has {kind}; alter or drop that column, then load again")
+    added = [c for c in columns if c not in existing]
+    for column in added:
+        warehouse.execute(sql.add_column(target, column, columns[column], warehouse.kind))
+    return added

@@ -68,3 +68,23 @@ def test_secrets__never_in_cassettes():
     for cassette in cassettes:
         text = cassette.read_text()
         assert "Basic " not in text and "Bearer " not in text
+
+
+def test_secrets__backpack_token_never_in_any_artefact(tmp_path):
+    """With a debug-logged Backpack export (token in bodies, paths, headers), expect it nowhere."""
+    token = "fedcba9876543210fedcba9876543210fedcba98"
+    creds = Credentials(username="u", password="p", token=token)
+    with Sandbox(api="backpack", size="tiny", rate_limit=None, credentials=creds) as box:
+        log = tmp_path / "debug.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+        exe = Path(sys.executable).with_name("basecamp-extract")
+        proc = subprocess.run(
+            [str(exe), "-vv", "--log-file", str(log), "export", "--api", "backpack",
+             "--base-url", box.wrong_scheme_url, "--account", box.account, "--token", token,
+             "--user-agent", UA, "-o", str(tmp_path / "out"), "--keep-raw"],
+            capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] + [log]
+    assert log.stat().st_size > 5_000
+    assert scan(files, [token.encode(), base64.b64encode(f"{token}:X".encode())]) == []
+    assert token not in proc.stderr + proc.stdout

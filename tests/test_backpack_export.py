@@ -176,3 +176,17 @@ def test_token__never_in_unit_urls():
     """With a path-token endpoint, expect the unit URL to hold the slot, not a token."""
     u = unit("http://127.0.0.1:9", "reminders_list")
     assert TOKEN_SLOT in u.url
+
+
+def test_export__rows_match_the_sandbox_truth(exported):
+    """With the sandbox's data, expect exactly the notes, lists and items of my pages."""
+    truth = exported["box"].truth
+    mine = truth.pages_of(truth.me_id)
+
+    def ids(table):
+        return set(dataset(exported["out"], "backpack", table).to_table()["id"].to_pylist())
+
+    assert ids("pages") == {p.id for p in mine}
+    assert ids("notes") == {n.id for p in mine for n in p.notes}
+    assert ids("list_items") == {i.id for p in mine for lst in p.lists for i in lst.items}
+    assert ids("separators") == {s.id for p in mine for s in p.separators}

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -37,6 +38,8 @@ class Page:
     status: int
     from_cache: bool
     fetched_at: datetime
+    total: int | None = None
+    next_url: str | None = None
 
 
 class MalformedBody(Exception):
@@ -61,7 +64,8 @@ def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None 
         if not all(isinstance(r, dict) for r in records):
             raise MalformedBody(f"unexpected JSON shape from {_path(url)}")
         return Page(number, response.url, records, response.content, response.status_code,
-                    bool(getattr(response, "from_cache", False)), datetime.now(UTC))
+                    bool(getattr(response, "from_cache", False)), datetime.now(UTC),
+                    total=_total(response), next_url=response.links.get("next", {}).get("url"))
 
     retrying = Retrying(
         stop=stop_after_attempt(BODY_ATTEMPTS),
@@ -94,6 +98,37 @@ def iter_pages(session: requests.Session, url: str, params: Mapping[str, Any] | 
         previous = fingerprint
     warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
          "(raise --max-pages)")
+
+
+def iter_link_pages(session: requests.Session, url: str,
+                    params: Mapping[str, Any] | None = None, *,
+                    max_pages: int = DEFAULT_MAX_PAGES,
+                    warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
+    """Follow ``Link: <…>; rel="next"`` (never build page URLs) on the same origin only."""
+    origin = _origin(url)
+    target, query = url, dict(params or {})
+    for number in range(1, max_pages + 1):
+        page = fetch(session, target, query, number=number)
+        yield page
+        if not page.next_url:
+            return
+        target, query = urljoin(page.url, page.next_url), {}
+        if _origin(target) != origin:
+            raise RemoteError(f"refusing a next link to another origin ({_origin(target)}) "
+                              f"from {_path(url)}: credentials stay on {origin}")
+    warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
+         "(raise --max-pages)")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _total(response: requests.Response) -> int | None:
+    """``X-Total-Count`` when the server sends it (absent is not zero)."""
+    value = response.headers.get("X-Total-Count")
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _identity(record: Mapping[str, Any]) -> Any:
@@ -143,8 +178,6 @@ def _forget(session: requests.Session, response: requests.Response) -> None:
 
 def _path(url: str) -> str:
     """The URL without scheme, host or query: enough to find the resource, nothing secret."""
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path
 
 

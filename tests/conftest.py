@@ -5,6 +5,7 @@
 - ``tiny_sandbox``: one in-process BC2 sandbox (tiny size, no server-side rate limit) for the
   whole session; tests that need a limit or faults start their own.
 - ``export_to``: runs a full export of a sandbox into a directory and returns the result.
+- ``vcr_cassette_dir``: where pytest-recording keeps each module's cassettes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from extract.export import ExportConfig, ExportResult, run_export
 from extract.http import Credentials
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 USER_AGENT = "basecamp-extract tests (tests@example.com)"
 
 
@@ -27,6 +29,12 @@ def shared() -> Path:
     if not (SHARED / "reference").is_dir():
         pytest.skip(f"reference folder {SHARED} is absent (clone outside the workspace)")
     return SHARED
+
+
+@pytest.fixture
+def vcr_cassette_dir(request) -> str:
+    """Cassettes live under cassettes/<test module>/<test name>.yaml (pytest-recording)."""
+    return str(CASSETTES / request.module.__name__.split(".")[-1])
 
 
 @pytest.fixture(scope="session")

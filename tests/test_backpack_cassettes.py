@@ -43,11 +43,6 @@ def vcr_config():
 
 
 @pytest.fixture
-def vcr_cassette_dir(request) -> str:
-    return str(CASSETTES / request.module.__name__.split(".")[-1])
-
-
-@pytest.fixture
 def target(record_mode):
     if record_mode == "none":
         yield None

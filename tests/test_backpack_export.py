@@ -190,3 +190,27 @@ def test_export__rows_match_the_sandbox_truth(exported):
     assert ids("notes") == {n.id for p in mine for n in p.notes}
     assert ids("list_items") == {i.id for p in mine for lst in p.lists for i in lst.items}
     assert ids("separators") == {s.id for p in mine for s in p.separators}
+
+
+def test_export__journal_is_paged_to_the_end(exported):
+    """With more entries than one page of 100, expect every entry of the account."""
+    truth = exported["box"].truth
+    rows = dataset(exported["out"], "backpack", "journal_entries").to_table()
+    assert len(truth.journal) > 100
+    assert sorted(rows["id"].to_pylist()) == sorted(e.id for e in truth.journal)
+
+
+def test_timezone__override_shifts_naive_times(tmp_path):
+    """With --timezone UTC instead of the account's Eastern zone, expect notes 4-5 hours apart."""
+    with Sandbox(api="backpack", size="tiny", rate_limit=None, calendar_rate_limit=None) as box:
+        run_export(config(box, tmp_path / "local"))
+        run_export(config(box, tmp_path / "utc", timezone="UTC"))
+
+    def created(out):
+        data = dataset(out, "backpack", "notes").to_table().sort_by("id")
+        return data["created_at"].to_pylist()
+
+    shifts = {(a - b).total_seconds() / 3600
+              for a, b in zip(created(tmp_path / "local"), created(tmp_path / "utc"),
+                              strict=True)}
+    assert shifts and shifts <= {4.0, 5.0}

@@ -12,6 +12,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ from transforms.shape import Shaper
 log = logging.getLogger(__name__)
 
 WHOLE_TABLE = "*"
+WRITERS = 4
 
 
 @dataclass
@@ -153,34 +155,45 @@ def store(config: ExportConfig, fam: Family, shaper: Shaper,
     """Write every selected table's partitions, leaving what failed units feed untouched."""
     tainted = tainted_partitions(fam, report)
     summary: dict[str, dict[str, Any]] = {}
-    for name in sorted(shaper.tables | set(shaper.table_names())):
-        spec = shaper.normalizer.table(name)
-        rows = 0
-        kept: list[str] = []
-        fresh: set[Path] = set()
-        for part in shaper.partitions(name):
-            directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
-            if _is_tainted(tainted, name, part.mapping, spec.partition):
-                kept.append(str(directory))
-                continue
-            parquet.write_partition(directory, spec, part.data)
-            fresh.add(directory)
-            rows += part.data.num_rows
-        shaper.release(name)
-        stale = parquet.existing_partitions(config.output, config.api, spec,
-                                            {fam.account_column: config.account_id})
-        stale -= fresh
-        if (name, WHOLE_TABLE) in tainted:
-            stale.clear()
-        elif not fresh and stale:
-            report.warnings.append(f"{name}: no rows this run; kept {len(stale)} partition(s) "
-                                   "from earlier runs")
-            stale.clear()
-        for directory in stale:
-            if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
-                parquet.remove_partition(directory)
-        summary[name] = {"rows": rows, "partitions": len(fresh), "kept_partitions": len(kept)}
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
+        for name in sorted(shaper.tables | set(shaper.table_names())):
+            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
     return summary
+
+
+def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
+                 tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
+                 report: CrawlReport) -> dict[str, Any]:
+    """Write one table's partitions (in parallel: each is its own file) and drop stale ones."""
+    spec = shaper.normalizer.table(name)
+    rows = 0
+    kept: list[str] = []
+    fresh: set[Path] = set()
+    jobs = []
+    for part in shaper.partitions(name):
+        directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
+        if _is_tainted(tainted, name, part.mapping, spec.partition):
+            kept.append(str(directory))
+            continue
+        jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
+        fresh.add(directory)
+        rows += part.data.num_rows
+    for job in jobs:
+        job.result()
+    shaper.release(name)
+    stale = parquet.existing_partitions(config.output, config.api, spec,
+                                        {fam.account_column: config.account_id})
+    stale -= fresh
+    if (name, WHOLE_TABLE) in tainted:
+        stale.clear()
+    elif not fresh and stale:
+        report.warnings.append(f"{name}: no rows this run; kept {len(stale)} partition(s) "
+                               "from earlier runs")
+        stale.clear()
+    for directory in stale:
+        if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
+            parquet.remove_partition(directory)
+    return {"rows": rows, "partitions": len(fresh), "kept_partitions": len(kept)}
 
 
 def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:

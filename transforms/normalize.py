@@ -103,12 +103,12 @@ class Normalizer:
         child = self.table(child_spec.table)
         keys = {c: row.get(p) for c, p in child_spec.parent_key.items()}
         for position, item in enumerate(items):
-            if child_spec.where and not (isinstance(item, Mapping) and child_spec.accepts(item)):
+            if child_spec.where and not (isinstance(item, dict) and child_spec.accepts(item)):
                 continue
             extra = {**keys, **child_spec.constants}
             if child.child_of:
                 extra[ORDINAL] = position
-            if isinstance(item, Mapping) and not child.scalar_values:
+            if isinstance(item, dict) and not child.scalar_values:
                 self._walk(child, item, ctx, extra, out)
             else:
                 scalar = {"value": item, **extra}
@@ -133,7 +133,7 @@ def _flatten(obj: Mapping[str, Any], prefix: str, row: dict[str, Any],
         name = prefix + key
         if name in drop:
             continue
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             _flatten(value, name + "__", row, lists, drop)
         elif isinstance(value, list):
             lists[name] = value

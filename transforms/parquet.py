@@ -3,8 +3,9 @@
 Layout: ``<root>/<api>/<table>/account_id=<A>/[project_id=<P>/]part-0.parquet``. Each partition
 is exactly one file, written to a hidden temp file in the same directory, fsynced and renamed
 over the previous one, so a reader (or a crash) only ever sees a complete old or a complete new
-partition, and a re-run cannot leave two copies of a row. Partition columns live only in the
-directory names, as Hive readers expect.
+partition, and a re-run cannot leave two copies of a row. (The directory itself is not fsynced:
+losing a rename to a power cut leaves the complete previous file, which is still consistent.)
+Partition columns live only in the directory names, as Hive readers expect.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ def write_partition(directory: Path, table: Table, data: pa.Table) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
-        _fsync_dir(directory)
     except OSError as exc:
         _discard(temp)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
@@ -120,10 +120,3 @@ def _discard(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
 
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from transforms.merge import RANK, SEQ, merge_rows
 from transforms.normalize import Drift, Normalizer, to_arrow
@@ -95,23 +94,28 @@ class Shaper:
         return sorted(set(self._batches) | set(self._pending))
 
     def partitions(self, name: str) -> Iterator[Partition]:
-        """Merged rows of each partition of ``name``, in partition order."""
+        """Merged rows of each partition of ``name``, in partition order.
+
+        Keys are unique across a table's partitions, so the merge runs once per table; the
+        partitions are then contiguous slices of the result sorted by partition and key.
+        """
         with self._lock:
             self._flush(name)
         batches = self._batches.get(name)
         if not batches:
             return
         spec = self.normalizer.table(name)
-        data = _unify(batches)
         columns = list(spec.partition)
-        keys = data.select(columns).group_by(columns, use_threads=False).aggregate([])
-        for values in sorted(keys.to_pylist(), key=lambda v: tuple(map(str, v.values()))):
-            mask = None
-            for column, value in values.items():
-                match = pc.equal(data[column], pa.scalar(value, data.schema.field(column).type))
-                mask = match if mask is None else pc.and_(mask, match)
-            part = data.filter(mask)
-            yield Partition(spec, tuple(values.items()), merge_rows(spec, part))
+        merged = merge_rows(spec, _unify(batches)).sort_by(
+            [(c, "ascending") for c in (*columns, *spec.key)])
+        runs = merged.select(columns).group_by(columns, use_threads=False).aggregate(
+            [([], "count_all")])
+        order = runs.sort_by([(c, "ascending") for c in columns]).to_pylist()
+        offset = 0
+        for run in order:
+            count = run.pop("count_all")
+            yield Partition(spec, tuple(run.items()), merged.slice(offset, count))
+            offset += count
 
     def release(self, name: str) -> None:
         """Drop a table's batches once written, so memory falls as the run finishes."""

@@ -1,20 +1,25 @@
-"""Local fakes of 37signals' APIs for tests and benchmarks (Basecamp 2 and Backpack).
+"""Local fakes of 37signals' APIs for tests and benchmarks (Basecamp 2, Basecamp 4, Backpack).
 
     from sandbox import Sandbox
     with Sandbox(api="bc2", size="tiny", seed=0) as sb:
         ...  # sb.base_url, sb.credentials, sb.requests, sb.truth, sb.minimum_requests()
     with Sandbox(api="backpack", size="tiny", seed=0) as sb:
         ...  # also sb.account, sb.wrong_scheme_url; sb.credentials.token is the API token
+    with Sandbox(api="bc4", size="tiny", seed=0) as sb:
+        ...  # also sb.launchpad_url, sb.expire_token(), sb.revoke(); OAuth in sb.credentials
 """
 
 from sandbox.backpack_data import SIZES as BACKPACK_SIZES
 from sandbox.backpack_faults import BACKPACK_FAULT_KINDS
 from sandbox.bc2_data import SIZES, SizeSpec
+from sandbox.bc4_auth import Bc4Credentials
+from sandbox.bc4_data import SIZES as BC4_SIZES
+from sandbox.bc4_paging import DEFAULT_GEAR
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
 from sandbox.harness import Sandbox
 
 __all__ = [
-    "BACKPACK_FAULT_KINDS", "BACKPACK_SIZES", "FAULT_KINDS", "SIZES", "Credentials", "Sandbox",
-    "SizeSpec",
+    "BACKPACK_FAULT_KINDS", "BACKPACK_SIZES", "BC4_SIZES", "DEFAULT_GEAR", "FAULT_KINDS", "SIZES",
+    "Bc4Credentials", "Credentials", "Sandbox", "SizeSpec",
 ]

@@ -24,12 +24,18 @@ from sandbox.backpack_server import BackpackServer, resource_key
 from sandbox.bc2_app import Bc2App
 from sandbox.bc2_data import generate_account
 from sandbox.bc2_model import Bc2Account
+from sandbox.bc4_app import Bc4App
+from sandbox.bc4_auth import Bc4Credentials
+from sandbox.bc4_data import generate_account as generate_bc4_account
+from sandbox.bc4_model import Bc4Account
+from sandbox.bc4_paging import DEFAULT_GEAR, check_gear
+from sandbox.bc4_server import LAUNCHPAD, Bc4Server
 from sandbox.credentials import Credentials
 from sandbox.faults import FaultPlan
 from sandbox.requestlog import RequestLog
 from sandbox.server import SandboxServer
 
-SUPPORTED_APIS = ("bc2", "backpack")
+SUPPORTED_APIS = ("bc2", "backpack", "bc4")
 
 
 class _Default(enum.Enum):
@@ -39,7 +45,9 @@ class _Default(enum.Enum):
 
 
 API_DEFAULT = _Default.LIMIT
-DEFAULT_RATE_LIMITS: dict[str, tuple[int, float]] = {"bc2": (500, 10.0), "backpack": (100, 5.0)}
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, float]] = {
+    "bc2": (500, 10.0), "backpack": (100, 5.0), "bc4": (50, 10.0),
+}
 
 
 class Sandbox:
@@ -52,7 +60,7 @@ class Sandbox:
         seed: int = 0,
         rate_limit: tuple[int, float] | _Default | None = API_DEFAULT,
         latency: float = 0.0,
-        credentials: Credentials | None = None,
+        credentials: Credentials | Bc4Credentials | None = None,
         log_path: str | Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -62,6 +70,7 @@ class Sandbox:
         fault_kinds: Sequence[str] | None = None,
         slow_seconds: float = 5.0,
         calendar_rate_limit: tuple[int, float] | None = (10, 5.0),
+        page_gear: Sequence[int] = DEFAULT_GEAR,
     ) -> None:
         if api not in SUPPORTED_APIS:
             raise ValueError(f"unsupported api {api!r}; expected one of {SUPPORTED_APIS}")
@@ -69,11 +78,23 @@ class Sandbox:
         self.size = size
         self.seed = seed
         limit = DEFAULT_RATE_LIMITS[api] if isinstance(rate_limit, _Default) else rate_limit
-        self.truth: Bc2Account | BackpackAccount
+        self.truth: Bc2Account | BackpackAccount | Bc4Account
         self._server: SandboxServer | BackpackServer
+        self.credentials: Credentials | Bc4Credentials
+        if api == "bc4":
+            self.truth = generate_bc4_account(size, seed)
+            self.credentials = _bc4_credentials(credentials)
+            self._log = RequestLog(log_path)
+            self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
+            self._server = Bc4Server(
+                Bc4App(self.truth, check_gear(tuple(page_gear))), credentials=self.credentials,
+                log=self._log, faults=self._faults, rate_limit=limit, latency=latency,
+                slow_seconds=slow_seconds, host=host, port=port,
+            )
+            return
         if api == "backpack":
             self.truth = backpack_data.generate_account(size, seed)
-            self.credentials = credentials or Credentials(token=secrets.token_hex(20))
+            self.credentials = _plain(credentials) or Credentials(token=secrets.token_hex(20))
             self._log = RequestLog(log_path, key=resource_key)
             self._faults = FaultPlan(rate=faults, seed=fault_seed,
                                      kinds=fault_kinds or BACKPACK_RANDOM_FAULTS,
@@ -85,7 +106,7 @@ class Sandbox:
             )
             return
         self.truth = generate_account(size, seed)
-        self.credentials = credentials or Credentials()
+        self.credentials = _plain(credentials) or Credentials()
         self._log = RequestLog(log_path)
         self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
         self._server = SandboxServer(
@@ -142,13 +163,35 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        """BC2: ``http://host:port/<account_id>/api/v1``; Backpack: the origin (no prefix).
+        """BC2: ``http://host:port/<account_id>/api/v1``; BC4: ``http://host:port/<account_id>``;
+        Backpack: the origin (no prefix).
 
         No trailing slash; binds like origin.
         """
         if self.api == "backpack":
             return self.origin
+        if self.api == "bc4":
+            return f"{self.origin}/{self.account_id}"
         return f"{self.origin}/{self.account_id}/api/v1"
+
+    @property
+    def launchpad_url(self) -> str:
+        """BC4 only: the Launchpad stand-in (``/authorization.json``, ``/authorization/token``)."""
+        self._bc4_credentials()
+        return f"{self.origin}{LAUNCHPAD}"
+
+    def expire_token(self) -> None:
+        """BC4 only: every access token issued so far answers 401; refreshing still works."""
+        self._bc4_credentials().expire()
+
+    def revoke(self) -> None:
+        """BC4 only: access and refresh tokens stop working (refresh answers 400)."""
+        self._bc4_credentials().revoke()
+
+    def _bc4_credentials(self) -> Bc4Credentials:
+        if not isinstance(self.credentials, Bc4Credentials):
+            raise AttributeError("OAuth token controls exist only for api='bc4'")
+        return self.credentials
 
     @property
     def account(self) -> str:
@@ -182,3 +225,19 @@ class Sandbox:
     def inject(self, kind: str, path_regex: str = ".*", times: int = 1) -> None:
         """Make the next ``times`` requests whose path matches ``path_regex`` fail as ``kind``."""
         self._faults.inject(kind, path_regex, times)
+
+
+def _plain(credentials: Credentials | Bc4Credentials | None) -> Credentials | None:
+    """BC2/Backpack take only plain ``Credentials``."""
+    if isinstance(credentials, Bc4Credentials):
+        raise TypeError("Bc4Credentials are only for api='bc4'")
+    return credentials
+
+
+def _bc4_credentials(credentials: Credentials | Bc4Credentials | None) -> Bc4Credentials:
+    """BC4 grant: given as is, built around a plain ``Credentials`` token, or random."""
+    if isinstance(credentials, Bc4Credentials):
+        return credentials
+    if isinstance(credentials, Credentials):
+        return Bc4Credentials(token=credentials.token)
+    return Bc4Credentials()

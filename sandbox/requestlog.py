@@ -32,11 +32,17 @@ class ResourceShape:
     total: int = 1
     page_ignored: bool = False
     page_size: int | None = None
+    pages: int | None = None
 
     def minimum_requests(self, page_size: int = PAGE_SIZE) -> int:
-        """Requests a perfect client needs to read this resource completely."""
+        """Requests a perfect client needs to read this resource completely.
+
+        ``pages`` overrides the fixed-size arithmetic for APIs with variable page sizes (BC4).
+        """
         if self.kind != COLLECTION:
             return 1
+        if self.pages is not None:
+            return self.pages
         page_size = self.page_size or page_size
         if self.page_ignored:
             return 1 if self.total < page_size else 2

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
@@ -54,6 +54,16 @@ _HTML_ERROR = (
 _SECRET_PARAMS = frozenset(
     {"access_token", "token", "password", "client_secret", "refresh_token", "code", "api_key"}
 )
+
+
+class Authenticator(Protocol):
+    """What the server needs from credentials (BC4 swaps in rotating OAuth tokens)."""
+
+    def accepts(self, authorization: str | None) -> bool:
+        """True when the Authorization header is acceptable."""
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in logs."""
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -100,7 +110,7 @@ class SandboxServer:
         self,
         app: ApiApp,
         *,
-        credentials: Credentials,
+        credentials: Credentials | Authenticator,
         log: RequestLog,
         faults: FaultPlan,
         rate_limit: tuple[int, float] | None = (500, 10.0),
@@ -236,7 +246,20 @@ class SandboxServer:
             pass
 
     # ------------------------------------------------------------------ pipeline
+    def _special(self, request: Request, path: str, entry: dict[str, Any]) -> _Outcome | None:
+        """Routes an API answers outside the account pipeline (none here; BC4's Launchpad)."""
+        return None
+
+    def _unauthorized(self) -> Response:
+        """The 401 answer; BC2 and Backpack challenge for HTTP Basic."""
+        response = _text(401, "HTTP Basic: Access denied.")
+        response.headers["WWW-Authenticate"] = 'Basic realm="Application"'
+        return response
+
     def _process(self, request: Request, path: str, entry: dict[str, Any]) -> _Outcome:
+        special = self._special(request, path, entry)
+        if special is not None:
+            return special
         if request.method not in ("GET", "HEAD"):
             return _Outcome(_text(405, "Method Not Allowed"))
         if not request.headers.get("User-Agent", "").strip():
@@ -248,9 +271,7 @@ class SandboxServer:
         if target.status == 415:
             return _Outcome(_text(415, "Unsupported Media Type: use the .json suffix"))
         if not self.credentials.accepts(request.headers.get("Authorization")):
-            response = _text(401, "HTTP Basic: Access denied.")
-            response.headers["WWW-Authenticate"] = 'Basic realm="Application"'
-            return _Outcome(response)
+            return _Outcome(self._unauthorized())
         if self.limiter is not None:
             wait = self.limiter.acquire(target.account)
             if wait is not None:
@@ -279,6 +300,10 @@ class SandboxServer:
             outcome.response.set_data(body[: len(body) // 2])
         return outcome
 
+    def _shape(self, result: AppResult) -> ResourceShape:
+        """What the oracle should remember about a served result."""
+        return ResourceShape(result.kind or "member", result.total, result.page_ignored)
+
     def _answer(self, result: AppResult, request: Request, conditional: bool) -> _Outcome:
         """Turn an app result into a response, with validators and 304 handling."""
         if result.status != 200:
@@ -294,7 +319,7 @@ class SandboxServer:
             "Cache-Control": "max-age=0, private, must-revalidate",
             **result.headers,
         }
-        shape = ResourceShape(result.kind or "member", result.total, result.page_ignored)
+        shape = self._shape(result)
         if conditional and not_modified(request.headers, etag, last_modified):
             response = Response(status=304, headers=headers)
             del response.headers["Content-Type"]

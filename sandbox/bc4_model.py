@@ -1,0 +1,171 @@
+"""Records of a synthetic Basecamp 3/4 account: people, projects and recordings.
+
+BC4 stores nearly everything as a *recording* (a typed node with a parent and a bucket), so one
+``Recording`` class with a ``type`` and a small ``extra`` dict holds every content item; the
+renderer turns it into the type's JSON shape. Indexes by parent keep route handlers cheap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ACTIVE = "active"
+ARCHIVED = "archived"
+TRASHED = "trashed"
+STATUSES = (ACTIVE, ARCHIVED, TRASHED)
+
+# Dock ``name`` of each tool kind and the recording type of its root container.
+TOOL_TYPES: dict[str, str] = {
+    "message_board": "Message::Board",
+    "todoset": "Todoset",
+    "vault": "Vault",
+    "chat": "Chat::Transcript",
+    "schedule": "Schedule",
+    "questionnaire": "Questionnaire",
+    "inbox": "Inbox",
+    "kanban_board": "Kanban::Board",
+}
+
+# Types ``/projects/recordings.json?type=`` accepts (Door is in openapi.json only; none exist).
+LISTABLE_TYPES = (
+    "Comment", "Document", "Door", "Kanban::Card", "Kanban::Step", "Message",
+    "Question::Answer", "Schedule::Entry", "Todo", "Todolist", "Upload", "Vault",
+)
+
+COLUMN_TYPES = ("Kanban::Triage", "Kanban::Column", "Kanban::DoneColumn", "Kanban::NotNowColumn")
+
+
+@dataclass
+class Person:
+    """A user of the account; ``system`` people have string ids (``LocalPerson``)."""
+
+    id: int | str
+    name: str
+    email_address: str
+    title: str
+    bio: str | None
+    location: str | None
+    created_at: datetime
+    updated_at: datetime
+    admin: bool = False
+    owner: bool = False
+    client: bool = False
+    employee: bool = True
+    time_zone: str = "America/Chicago"
+    company: tuple[int, str] | None = None
+    personable_type: str = "User"
+
+    @property
+    def system(self) -> bool:
+        return self.personable_type == "LocalPerson"
+
+
+@dataclass
+class Tool:
+    """One dock entry; its id is also the id of the tool's root recording."""
+
+    id: int
+    name: str
+    title: str
+    enabled: bool
+    position: int | None
+
+
+@dataclass
+class Project:
+    """A project (bucket); templates are projects served only by ``/templates.json``."""
+
+    id: int
+    name: str
+    description: str
+    purpose: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    start_date: str | None = None
+    end_date: str | None = None
+    clients_enabled: bool = False
+    template: bool = False
+    dock: list[Tool] = field(default_factory=list)
+    people: list[int | str] = field(default_factory=list)
+    category_ids: list[int] = field(default_factory=list)
+    client_board_id: int | None = None
+
+
+@dataclass
+class Recording:
+    """Any content item; ``extra`` holds type-specific fields (completed, due_on, ...)."""
+
+    id: int
+    type: str
+    bucket_id: int
+    parent_id: int | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    title: str
+    creator_id: int | str
+    content: str = ""
+    position: int | None = None
+    visible_to_clients: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Event:
+    """One entry of a recording's change history."""
+
+    id: int
+    recording_id: int
+    action: str
+    details: dict[str, Any]
+    created_at: datetime
+    creator_id: int | str
+
+
+@dataclass
+class MessageType:
+    """A message category (``/buckets/{p}/categories.json``)."""
+
+    id: int
+    name: str
+    icon: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class Bc4Account:
+    """The whole synthetic account plus the indexes the routes need."""
+
+    account_id: int
+    name: str
+    now: datetime
+    people: dict[int | str, Person] = field(default_factory=dict)
+    projects: dict[int, Project] = field(default_factory=dict)
+    recordings: dict[int, Recording] = field(default_factory=dict)
+    events: dict[int, list[Event]] = field(default_factory=dict)
+    categories: dict[int, MessageType] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, recording: Recording) -> Recording:
+        """Store a recording and index it under its parent."""
+        self.recordings[recording.id] = recording
+        if recording.parent_id is not None:
+            self.children[recording.parent_id].append(recording.id)
+        return recording
+
+    def kids(self, parent_id: int, *types: str) -> list[Recording]:
+        """Children of a recording, optionally only of the given types, in insertion order."""
+        found = (self.recordings[i] for i in self.children.get(parent_id, ()))
+        return [r for r in found if not types or r.type in types]
+
+    def counts(self) -> dict[str, int]:
+        """Recordings per type, for reports and tests."""
+        tally: dict[str, int] = defaultdict(int)
+        for recording in self.recordings.values():
+            tally[recording.type] += 1
+        return dict(tally)

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from transforms.normalize import Drift, Normalizer, to_arrow
+from transforms.richtext import html_to_text
 from transforms.schemas import PROJECT
 from transforms.schemas.bc4 import TABLES
 
@@ -196,25 +197,34 @@ def test_ids__synthetic_big_ids_in_nested_and_child_columns():
     assert drift.as_dict() == empty_drift()
 
 
-def test_people__string_system_person_id_does_not_crash():
-    """With creator id "campfire", expect a null creator__id, the string in _unparsed."""
+def test_people__string_system_person_id_becomes_a_system_label():
+    """With creator id "campfire", expect a null creator__id and the word in its system_label."""
     line = {"id": 7, "content": "<div>hi</div>",
             "creator": {"id": "campfire", "name": "Campfire", "personable_type": "LocalPerson"}}
     tables, drift = shape("campfire_lines", [line])
     row = tables["campfire_lines"].to_pylist()[0]
     assert row["creator__id"] is None and row["creator__name"] == "Campfire"
-    assert row["creator__system_label"] is None  # until the normalizer applies the rule
-    assert json.loads(row["_unparsed"]) == {"creator__id": "campfire"}
-    assert drift.as_dict()["unparsed_values"] == {"campfire_lines": 1}
+    assert row["creator__system_label"] == "campfire"
+    assert row["_unparsed"] is None
+    assert drift.as_dict() == empty_drift()
 
 
-def test_rich_text__html_kept_and_text_companion_declared(shared):
-    """With a message, expect verbatim HTML in content and a (still null) content_text."""
+def test_people__numeric_string_ids_stay_ids():
+    """With creator id "42" (a numeric string), expect the id 42 and no system label."""
+    tables, _ = shape("campfire_lines", [{"id": 8, "creator": {"id": "42", "name": "A"}}])
+    row = tables["campfire_lines"].to_pylist()[0]
+    assert (row["creator__id"], row["creator__system_label"]) == (42, None)
+
+
+def test_rich_text__html_kept_and_plain_text_companion_filled(shared):
+    """With a message, expect verbatim HTML in content and its words in content_text."""
     message = json.loads((shared / "reference/bc4/fixtures/messages/get.json").read_text())
     tables, _ = shape("messages", [message])
     row = tables["messages"].to_pylist()[0]
     assert row["content"] == message["content"]
-    assert row["content_text"] is None
+    assert row["content_text"] and "<" not in row["content_text"]
+    assert html_to_text("<div>Ship <strong>it</strong></div><ul><li>a &amp; b</li></ul>") == \
+        "Ship it\na & b"
 
 
 def test_schedule__all_day_entries_keep_dates_as_dates():

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.richtext import html_to_text
 from transforms.schemas import (
     BOOL,
     DATE,
@@ -90,6 +91,11 @@ class Normalizer:
                 row[new] = row.pop(old)
         for moment, day in table.date_or_time.items():
             _split_date_or_time(row, moment, day)
+        for html, text in table.text_companions.items():
+            if isinstance(row.get(html), str) and text not in row:
+                row[text] = html_to_text(row[html])
+        for id_column, label in table.system_labels.items():
+            _split_system_id(row, id_column, label)
         for name in table.context_columns:
             row[name] = ctx.get(name)
         row.update(fixed)
@@ -139,6 +145,14 @@ def _flatten(obj: Mapping[str, Any], prefix: str, row: dict[str, Any],
             lists[name] = value
         else:
             row[name] = value
+
+
+def _split_system_id(row: dict[str, Any], id_column: str, label: str) -> None:
+    """System actors ("campfire", "basecamp") have word ids: keep the word, leave the id null."""
+    value = row.get(id_column)
+    if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
+        row[label] = value
+        row[id_column] = None
 
 
 def _split_date_or_time(row: dict[str, Any], moment: str, day: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -75,6 +76,23 @@ class Table:
     scalar_values: bool = False
     declared_schema: bool = True
     doc: str = ""
+
+    @cached_property
+    def text_companions(self) -> dict[str, str]:
+        """HTML columns with a declared plain-text twin ``<column>_text``."""
+        return {c[: -len("_text")]: c for c in self.columns
+                if c.endswith("_text") and self.columns.get(c[: -len("_text")]) == STR}
+
+    @cached_property
+    def system_labels(self) -> dict[str, str]:
+        """Person id columns whose string values (system actors) go to ``…system_label``."""
+        out = {}
+        for column in self.columns:
+            if column == "system_label" or column.endswith("__system_label"):
+                id_column = column[: -len("system_label")] + "id"
+                if id_column in self.columns:
+                    out[id_column] = column
+        return out
 
     def child_specs(self, name: str) -> tuple[Child, ...]:
         spec = self.children.get(name)

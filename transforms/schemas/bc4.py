@@ -18,16 +18,15 @@ Conventions:
 - Every content item is a recording with ``status`` (active/archived/trashed), ``parent__*``,
   ``bucket__*`` and the full embedded ``creator__*`` person as seen at extraction time.
 - Rich text: HTML is kept verbatim in ``content``/``description`` and each has a declared
-  plain-text companion ``content_text``/``description_text``. The normalizer does not fill the
-  companions yet (they are null until it learns to strip HTML); ``*_attachments`` arrays are
-  child tables ``<table>__content_attachments``/``<table>__description_attachments``.
+  plain-text companion ``content_text``/``description_text``, which the normalizer fills
+  (``transforms.richtext``); ``*_attachments`` arrays are child tables
+  ``<table>__content_attachments``/``<table>__description_attachments``.
 - Person ids: openapi types them int64, but system actors (``personable_type``
   ``LocalPerson``) have string ids such as ``"campfire"`` or ``"basecamp"``. Rule: every person
   id column (``id`` in people tables, ``creator__id``, ``completer__id``, ...) stays int64 and
   a string id belongs in the sibling ``system_label`` column (``creator__system_label``) with
-  the id null (numeric strings are just ids). The normalizer does not apply this rule yet:
-  today a string id becomes null in the id column, the string is kept verbatim in the row's
-  ``_unparsed`` and it is counted as an unparsed value (drift), and ``system_label`` stays null.
+  the id null (numeric strings are just ids). The normalizer applies this to every id column
+  that has a ``…system_label`` sibling.
 - To-do list groups are rows of ``todolists``: a group's ``parent__type`` is ``Todolist`` and
   it has ``group_position_url`` (a list has ``groups_url`` and a Todoset parent). ``is_group``
   is set by the crawl through row constants (``Normalizer.rows(..., constants=...)``).
@@ -100,7 +99,7 @@ COMPLETABLE = {"completed": BOOL, "completed_at": TS, "completion_url": STR,
 
 
 def rich(*fields: str) -> dict[str, pa.DataType]:
-    """HTML fields plus their declared plain-text companions (filled by the normalizer later)."""
+    """HTML fields plus their declared plain-text companions (the normalizer fills them)."""
     out: dict[str, pa.DataType] = {}
     for name in fields:
         out.update({name: STR, f"{name}_text": STR})

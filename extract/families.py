@@ -16,7 +16,7 @@ import requests
 
 from extract.catalog import backpack as backpack_catalog
 from extract.catalog import bc2 as bc2_catalog
-from extract.catalog.model import Catalog
+from extract.catalog.model import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.errors import ConfigError
 from extract.http import RateLimit
@@ -62,17 +62,27 @@ class Family:
                               f"known: {', '.join(self.steps())}")
         return self.registry.closure(chosen)
 
+    def feeds(self, endpoint: Endpoint) -> set[str]:
+        """Tables an endpoint's records can land in.
+
+        A member response can embed first-class records of other tables (a message's
+        comments); a listing row only carries its own child lists.
+        """
+        tables = self.registry.closure([endpoint.table])
+        if endpoint.is_member:
+            return tables
+        return {t for t in tables if t == endpoint.table or self.registry[t].child_of}
+
     def endpoints_for(self, tables: set[str]) -> set[str]:
         """Crawled endpoints feeding ``tables``, their ancestors, and the preflight."""
-        needed = {e.id for e in self.catalog.crawled
-                  if self.registry.closure([e.table]) & tables}
+        needed = {e.id for e in self.catalog.crawled if self.feeds(e) & tables}
         for endpoint_id in list(needed):
             needed |= self.catalog.ancestors(endpoint_id)
         needed.add(self.preflight)
         return needed
 
     def endpoints_into(self, table: str) -> list[str]:
-        return [e.id for e in self.catalog.crawled if table in self.registry.closure([e.table])]
+        return [e.id for e in self.catalog.crawled if table in self.feeds(e)]
 
     def prefix_limits(self, base_url: str) -> dict[str, RateLimit]:
         """URL prefixes of endpoints with a stricter limit of their own (Backpack calendars)."""

@@ -63,3 +63,11 @@ def test_steps__select_ancestors_for_path_ids():
     endpoints = fam.endpoints_for(fam.tables_for(["comments"]))
     assert {"message_get", "topics_project", "projects_active", "person_me"} <= endpoints
     assert "events_account" not in endpoints
+    assert "documents_project" in endpoints and "project_accesses" not in endpoints
+
+
+def test_steps__listings_do_not_count_as_sources_of_embedded_records():
+    """With the comments step, expect only member endpoints named as its sources."""
+    fam = family("bc2")
+    sources = fam.endpoints_into("comments")
+    assert sources and all(fam.catalog[e].is_member for e in sources)

@@ -34,8 +34,6 @@ import binascii
 import hmac
 import logging
 import re
-import socket
-import struct
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -65,7 +63,16 @@ from sandbox.faults import STATUS_FAULTS, FaultPlan
 from sandbox.httpcache import strong_etag
 from sandbox.ratelimit import SlidingWindowLimiter
 from sandbox.requestlog import RequestLog
-from sandbox.server import _HTML_ERROR, _REASONS, _QuietHandler, _raw_path, _Server
+from sandbox.server import (
+    _HTML_ERROR,
+    _REASONS,
+    _raw_path,
+    _Server,
+    drop_connection,
+    listen,
+    public_host,
+    serve_in_thread,
+)
 
 logger = logging.getLogger("sandbox")
 
@@ -114,35 +121,6 @@ def _ws_params(request: Request) -> dict[str, str] | None:
     return {child.tag: "".join(child.itertext()).strip() for child in root}
 
 
-def _listen(host: str, port: int, app: Callable[..., Iterable[bytes]]) -> _Server:
-    """A threaded werkzeug server on a fresh socket (IPv6 when the host says so)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family, backlog=256)
-    try:
-        return _Server(host, port, app, handler=_QuietHandler, fd=listener.fileno())
-    finally:
-        listener.close()
-
-
-def _serve_in_thread(server: _Server, name: str) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=name, daemon=True)
-    thread.start()
-    return thread
-
-
-def _drop_connection(environ: dict[str, Any]) -> None:
-    """Close without a response (RST thanks to zero linger), for the ``reset`` fault."""
-    sock = environ.get("werkzeug.socket")
-    if sock is None:
-        return
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
 class BackpackServer:
     """Serves a ``BackpackApp`` plus the wrong-scheme redirect listener."""
 
@@ -177,33 +155,26 @@ class BackpackServer:
         self._threads: list[threading.Thread] = []
 
     # ------------------------------------------------------------------ lifecycle
-    def _public_host(self) -> str:
-        if self.host in ("", "0.0.0.0"):
-            return "127.0.0.1"
-        if self.host == "::":
-            return "[::1]"
-        return f"[{self.host}]" if ":" in self.host else self.host
-
     @property
     def origin(self) -> str:
         """``http://host:port`` of the account (available once bound)."""
         if self._server is None:
             raise RuntimeError("sandbox is not started")
-        return f"http://{self._public_host()}:{self._server.port}"
+        return f"http://{public_host(self.host)}:{self._server.port}"
 
     @property
     def redirect_origin(self) -> str:
         """Origin of the listener that answers everything with 302 to ``origin``."""
         if self._redirect is None:
             raise RuntimeError("sandbox is not started")
-        return f"http://{self._public_host()}:{self._redirect.port}"
+        return f"http://{public_host(self.host)}:{self._redirect.port}"
 
     def bind(self) -> None:
         """Open both listening sockets and tell the app its origin."""
         if self._server is not None:
             return
-        self._server = _listen(self.host, self.port, self)
-        self._redirect = _listen(self.host, 0, self._redirect_app)
+        self._server = listen(self.host, self.port, self)
+        self._redirect = listen(self.host, 0, self._redirect_app)
         self.app.bind(self.origin)
 
     def start(self) -> None:
@@ -211,15 +182,15 @@ class BackpackServer:
         self.bind()
         assert self._server is not None and self._redirect is not None
         if not self._threads:
-            self._threads = [_serve_in_thread(self._redirect, "sandbox-redirect"),
-                             _serve_in_thread(self._server, "sandbox-server")]
+            self._threads = [serve_in_thread(self._redirect, "sandbox-redirect"),
+                             serve_in_thread(self._server, "sandbox-server")]
 
     def serve_forever(self) -> None:
         """Serve in the calling thread (the redirect listener in a daemon thread)."""
         self.bind()
         assert self._server is not None and self._redirect is not None
         if not self._threads:
-            self._threads = [_serve_in_thread(self._redirect, "sandbox-redirect")]
+            self._threads = [serve_in_thread(self._redirect, "sandbox-redirect")]
         self._server.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
@@ -284,7 +255,7 @@ class BackpackServer:
             response = _text(500, "Internal Server Error")
         if response is None:
             self.log.record(entry)
-            _drop_connection(environ)
+            drop_connection(environ)
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return [b""]
         entry["status"] = response.status_code

@@ -103,6 +103,44 @@ def _text(status: int, message: str) -> Response:
     return Response(message + "\n", status=status, content_type=TEXT_TYPE)
 
 
+def public_host(host: str) -> str:
+    """The host clients should dial for a listening address (wildcards become loopback)."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def listen(host: str, port: int, app: Callable[..., Iterable[bytes]]) -> _Server:
+    """A threaded werkzeug server on a fresh socket (IPv6 when the host says so)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=256)
+    try:
+        return _Server(host, port, app, handler=_QuietHandler, fd=listener.fileno())
+    finally:
+        listener.close()
+
+
+def serve_in_thread(server: _Server, name: str) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def drop_connection(environ: dict[str, Any]) -> None:
+    """Close without a response (RST on close thanks to zero linger), for the ``reset`` fault."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class SandboxServer:
     """Serves one ``ApiApp`` with auth, limits, caching, faults and logging around it."""
 
@@ -137,18 +175,11 @@ class SandboxServer:
         """``http://host:port`` clients should use (available once bound)."""
         if self._server is None:
             raise RuntimeError("sandbox is not started")
-        return f"http://{self._public_host()}:{self._server.port}"
-
-    def _public_host(self) -> str:
-        if self.host in ("", "0.0.0.0"):
-            return "127.0.0.1"
-        if self.host == "::":
-            return "[::1]"
-        return f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{public_host(self.host)}:{self._server.port}"
 
     def _asset_origin(self) -> str:
         """Same server under another host name, standing in for BC2's asset host."""
-        public = self._public_host()
+        public = public_host(self.host)
         alias = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(public, public)
         assert self._server is not None
         return f"http://{alias}:{self._server.port}"
@@ -157,14 +188,7 @@ class SandboxServer:
         """Open the listening socket and tell the app its public origins."""
         if self._server is not None:
             return
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        listener = socket.create_server((self.host, self.port), family=family, backlog=256)
-        try:
-            self._server = _Server(
-                self.host, self.port, self, handler=_QuietHandler, fd=listener.fileno()
-            )
-        finally:
-            listener.close()
+        self._server = listen(self.host, self.port, self)
         self.app.bind(self.origin, self._asset_origin())
 
     def start(self) -> None:
@@ -172,11 +196,7 @@ class SandboxServer:
         self.bind()
         assert self._server is not None
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                name="sandbox-server", daemon=True,
-            )
-            self._thread.start()
+            self._thread = serve_in_thread(self._server, "sandbox-server")
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (Ctrl-C)."""
@@ -216,7 +236,7 @@ class SandboxServer:
             outcome = _Outcome(_text(500, "Internal Server Error"))
         if outcome.response is None:
             self.log.record(entry)
-            self._reset(environ)
+            drop_connection(environ)
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return [b""]
         response = outcome.response
@@ -232,18 +252,6 @@ class SandboxServer:
             k: "[FILTERED]" if k.lower() in _SECRET_PARAMS or v in secrets else v
             for k, v in query.items()
         }
-
-    @staticmethod
-    def _reset(environ: dict[str, Any]) -> None:
-        """Drop the connection without a response (RST on close thanks to zero linger)."""
-        sock = environ.get("werkzeug.socket")
-        if sock is None:
-            return
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     # ------------------------------------------------------------------ pipeline
     def _special(self, request: Request, path: str, entry: dict[str, Any]) -> _Outcome | None:

@@ -89,6 +89,8 @@ class Crawl:
         self.preflight = preflight
         self.on_unit = on_unit or (lambda done, total: None)
         self.pages = pages or self._json_pages
+        self._children = {e.id: [c for c in catalog.children(e.id) if c.id in self.selected]
+                          for e in catalog.crawled}
         self.report = CrawlReport()
         self._seen: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
@@ -191,9 +193,7 @@ class Crawl:
             self._spawn_children(unit, page.records)
 
     def _spawn_children(self, unit: Unit, records: list[dict[str, Any]]) -> None:
-        for child in self.catalog.children(unit.endpoint.id):
-            if child.id not in self.selected:
-                continue
+        for child in self._children.get(unit.endpoint.id, ()):
             for record in records:
                 items = record.get(child.each) or [] if child.each else [record]
                 for item in items:

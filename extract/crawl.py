@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
-from extract.catalog.model import Catalog, Endpoint, dig
+from extract.catalog.model import Catalog, Endpoint, dig, record_ctx
 from extract.errors import (
     AuthError,
     BasecampExtractError,
@@ -26,12 +28,13 @@ from extract.errors import (
     RemoteError,
     SkippedResource,
 )
-from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_pages
+from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
 from extract.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 
 FATAL = (AuthError, ConfigError, NotFoundError)
+GATHER_CHUNK = 50  # ids per gathered request: ~600 characters of query string
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,12 @@ class Unit:
     endpoint: Endpoint
     ctx: Mapping[str, Any]
     url: str
+    params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.endpoint.id, self.url)
+        query = urlencode(sorted(self.params.items()))
+        return (self.endpoint.id, f"{self.url}?{query}" if query else self.url)
 
 
 @dataclass
@@ -64,6 +69,7 @@ class CrawlReport:
     failures: list[Outcome] = field(default_factory=list)
     skipped: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    count_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
 
 Sink = Callable[[Unit, Page], None]
@@ -91,6 +97,12 @@ class Crawl:
         self.pages = pages or self._json_pages
         self._children = {e.id: [c for c in catalog.children(e.id) if c.id in self.selected]
                           for e in catalog.crawled}
+        self._gathers = {e.id: e for e in catalog.crawled if e.gather and e.id in self.selected}
+        self._gathered: dict[str, dict[str, set[Any]]] = {
+            g: {name: set() for name in e.bind} for g, e in self._gathers.items()}
+        self._ancestors = {g: catalog.ancestors(g) & self.selected for g in self._gathers}
+        self._running: Counter[str] = Counter()
+        self._roots_submitted = False
         self.report = CrawlReport()
         self._seen: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
@@ -110,6 +122,8 @@ class Crawl:
             for endpoint in roots:
                 if endpoint.id != self.preflight:
                     self._submit(self._unit(endpoint, self.root_ctx))
+            self._roots_submitted = True
+            self._release_gathers()
             with self._idle:
                 while self._pending and self._fatal is None:
                     self._idle.wait()
@@ -134,7 +148,8 @@ class Crawl:
 
     def _unit(self, endpoint: Endpoint, ctx: Mapping[str, Any]) -> Unit:
         merged = {**ctx, **endpoint.context}
-        return Unit(endpoint, merged, self.base_url + endpoint.url_path(merged))
+        return Unit(endpoint, merged, self.base_url + endpoint.url_path(merged),
+                    endpoint.query(merged))
 
     def _submit(self, unit: Unit) -> None:
         with self._lock:
@@ -142,6 +157,7 @@ class Crawl:
                 return
             self._seen.add(unit.key)
             self._pending += 1
+            self._running[unit.endpoint.id] += 1
         assert self._pool is not None
         self._pool.submit(self._guarded, unit)
 
@@ -161,12 +177,29 @@ class Crawl:
             log.exception("bug while crawling %s", unit.url)
             self._record(self.report.failures, unit, exc)
         finally:
+            with self._lock:
+                self._running[unit.endpoint.id] -= 1
+            self._release_gathers()
             with self._idle:
                 self._pending -= 1
                 self._done += 1
                 total = self._done + self._pending
                 self._idle.notify_all()
             self.on_unit(self._done, total)
+
+    def _release_gathers(self) -> None:
+        """Submit each gathering endpoint once no unit that could feed it is left."""
+        if not self._roots_submitted:
+            return
+        ready: list[tuple[Endpoint, dict[str, set[Any]]]] = []
+        with self._lock:
+            for gid, endpoint in list(self._gathers.items()):
+                if not any(self._running[a] for a in self._ancestors[gid]):
+                    ready.append((endpoint, self._gathered.pop(gid)))
+                    del self._gathers[gid]
+        for endpoint, values in ready:
+            for ctx in _chunks(values, self.root_ctx):
+                self._submit(self._unit(endpoint, ctx))
 
     def _record(self, bucket: list[Outcome], unit: Unit, exc: BaseException) -> None:
         with self._lock:
@@ -175,33 +208,68 @@ class Crawl:
 
     def _json_pages(self, unit: Unit) -> Iterable[Page]:
         """JSON families: one member, or page-number pages."""
-        params = dict(unit.endpoint.params)
+        params = dict(unit.params)
         if unit.endpoint.paging == "none":
             return [fetch(self.session, unit.url, params)]
+        if unit.endpoint.paging == "link":
+            return iter_link_pages(self.session, unit.url, params, max_pages=self.max_pages,
+                                   warn=self._warn)
         return iter_pages(self.session, unit.url, params, page_size=self.catalog.page_size,
                           max_pages=self.max_pages, warn=self._warn)
 
     def _execute(self, unit: Unit) -> None:
         with self._lock:
             self.report.units += 1
+        fetched, total = 0, None
         for page in self.pages(unit):
             if self._fatal is not None:
                 raise RemoteError("crawl stopped")
             with self._lock:
                 self.report.pages += 1
+            fetched, total = fetched + len(page.records), page.total
+            if unit.endpoint.unwrap:
+                field_ = unit.endpoint.unwrap
+                page = replace(page, records=[item for group in page.records
+                                              for item in group.get(field_) or []])
             self.sink(unit, page)
             self._spawn_children(unit, page.records)
+        if total is not None and fetched != total:
+            self._mismatch(unit, fetched, total)
+
+    def _mismatch(self, unit: Unit, fetched: int, total: int) -> None:
+        """X-Total-Count disagreed with the rows paged through (a moving list, or a cap)."""
+        query = urlencode(sorted(unit.params.items()))
+        entry = {"endpoint": unit.endpoint.id,
+                 "path": REDACTOR.scrub(_path(unit.url) + (f"?{query}" if query else "")),
+                 "fetched": fetched, "total": total}
+        log.warning("%s: fetched %d rows, X-Total-Count said %d", entry["path"], fetched, total)
+        with self._lock:
+            self.report.count_mismatches.append(entry)
 
     def _spawn_children(self, unit: Unit, records: list[dict[str, Any]]) -> None:
         for child in self._children.get(unit.endpoint.id, ()):
             for record in records:
                 items = record.get(child.each) or [] if child.each else [record]
+                base = record_ctx(unit.endpoint, unit.ctx, record)
                 for item in items:
                     if child.where is not None and not child.where(item):
                         continue
-                    ctx = _bind(child, unit.ctx, record, item)
-                    if ctx is not None:
+                    ctx = _bind(child, base, record, item)
+                    if ctx is None:
+                        continue
+                    if child.gather:
+                        self._collect(child, ctx)
+                    else:
                         self._submit(self._unit(child, ctx))
+
+    def _collect(self, child: Endpoint, ctx: Mapping[str, Any]) -> None:
+        with self._lock:
+            gathered = self._gathered.get(child.id)
+            if gathered is None:
+                log.warning("%s: a record arrived after its gathered request left", child.id)
+                return
+            for name in child.bind:
+                gathered[name].add(ctx[name])
 
     def _warn(self, message: str) -> None:
         log.warning(message)
@@ -221,6 +289,20 @@ def _bind(child: Endpoint, ctx: Mapping[str, Any], record: Mapping[str, Any],
             return None
         out[name] = value
     return out
+
+
+def _chunks(values: Mapping[str, set[Any]], root: Mapping[str, Any]
+            ) -> Iterable[dict[str, Any]]:
+    """Contexts of a gathered request: each name bound to ≤ GATHER_CHUNK comma-joined values.
+
+    Nothing gathered means nothing to ask for. Only single-name gathers are chunked; the
+    catalog has no other kind.
+    """
+    (name, found), = values.items()
+    ordered = sorted(found, key=lambda v: (str(type(v)), v))
+    for start in range(0, len(ordered), GATHER_CHUNK):
+        chunk = ordered[start:start + GATHER_CHUNK]
+        yield {**root, name: ",".join(str(v) for v in chunk)}
 
 
 def _read(source: str, record: Mapping[str, Any], item: Mapping[str, Any]) -> Any:

@@ -11,7 +11,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +20,10 @@ from typing import Any
 
 import requests
 
-from extract.catalog.model import Catalog
+from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
 from extract.families import Family, family
+from extract.grant import Grant
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -65,6 +66,8 @@ class ExportConfig:
     timezone: str | None = None
     on_progress: Callable[[int, int], None] | None = None
     extra_manifest: dict[str, Any] = field(default_factory=dict)
+    grant: Grant | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -86,7 +89,11 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     started = time.monotonic()
     started_at = datetime.now(UTC)
     fam = family(config.api)
+    if config.options:
+        fam = fam.with_options(config.options)
     REDACTOR.add(*config.credentials.secrets())
+    if config.grant is not None:
+        REDACTOR.add(*config.grant.secrets())
     parquet.ensure_writable(config.output)
     parquet.sweep_temp_files(config.output / config.api)
     run_id = new_run_id()
@@ -104,6 +111,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             retry_methods=fam.retry_methods,
             session_auth=fam.session_auth,
             prefix_limits=fam.prefix_limits(config.base_url) if config.rate_limit else {},
+            auth=config.grant.auth(config.user_agent) if config.grant else None,
+            cache_identity=config.grant.identity() if config.grant else None,
         ), stats)
     pages = None
     if fam.page_source is not None:
@@ -116,8 +125,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     def sink(unit: Unit, page: Page) -> None:
         if spool is not None:
             spool.write(unit, page)
-        shaper.add(unit.endpoint.table, page.records, unit.ctx, unit.endpoint.constants,
-                   member=unit.endpoint.is_member, fetched_at=page.fetched_at)
+        add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
     crawl = Crawl(session, fam.catalog, config.base_url,
                   {fam.account_column: config.account_id}, endpoints=fam.endpoints_for(tables),
@@ -134,6 +142,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "finished_at": datetime.now(UTC).isoformat(),
         "seconds": round(time.monotonic() - started, 3),
         "steps": sorted(config.steps) if config.steps else "all",
+        "options": sorted(config.options),
         "http": stats.as_dict(),
         "units": report.units,
         "pages": report.pages,
@@ -141,6 +150,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "failures": [vars(f) for f in report.failures],
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,
+        "count_mismatches": report.count_mismatches,
         "drift": shaper.drift.as_dict(),
         "raw": str(spool.root) if spool else None,
         **config.extra_manifest,
@@ -148,6 +158,25 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
                           manifest)
     return ExportResult(manifest, path)
+
+
+def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]],
+                ctx: Mapping[str, Any], fetched_at: datetime) -> None:
+    """Hand one page to the shaper; account-wide lists take context (project) per record."""
+    if endpoint.reshape:
+        records = [dict(reshaped(endpoint, r)) for r in records]
+    if not endpoint.row_ctx:
+        groups = [(ctx, records)]
+    else:
+        by_ctx: dict[tuple[Any, ...], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        for record in records:
+            own = record_ctx(endpoint, ctx, record)
+            key = tuple(own.get(name) for name in endpoint.row_ctx)
+            by_ctx.setdefault(key, (own, []))[1].append(record)
+        groups = list(by_ctx.values())
+    for group_ctx, rows in groups:
+        shaper.add(endpoint.table, rows, group_ctx, endpoint.constants,
+                   member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin)
 
 
 def store(config: ExportConfig, fam: Family, shaper: Shaper,
@@ -276,10 +305,11 @@ def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = N
         endpoint = fam.catalog[header["endpoint"]]
         payload = json.loads(body)
         records = payload if isinstance(payload, list) else [payload]
+        if endpoint.unwrap:
+            records = [item for group in records for item in group.get(endpoint.unwrap) or []]
         account_id = header["ctx"][fam.account_column]
-        shaper.add(endpoint.table, records, header["ctx"], endpoint.constants,
-                   member=endpoint.is_member,
-                   fetched_at=datetime.fromisoformat(header["fetched_at"]))
+        add_records(shaper, endpoint, records, header["ctx"],
+                    datetime.fromisoformat(header["fetched_at"]))
     config = ExportConfig(account_id=account_id or 0, base_url="", user_agent="",
                           credentials=Credentials(), output=output, api=api)
     parquet.ensure_writable(output)

@@ -9,13 +9,14 @@ credentials travel, and what turns a unit into pages.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import requests
 
 from extract.catalog import backpack as backpack_catalog
 from extract.catalog import bc2 as bc2_catalog
+from extract.catalog import bc4 as bc4_catalog
 from extract.catalog.model import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.errors import ConfigError
@@ -23,6 +24,7 @@ from extract.http import RateLimit
 from transforms.schemas import Registry
 from transforms.schemas import backpack as backpack_schemas
 from transforms.schemas import bc2 as bc2_schemas
+from transforms.schemas import bc4 as bc4_schemas
 
 PageSourceFactory = Callable[[requests.Session, str, ZoneInfo | None], PageSource]
 
@@ -46,6 +48,14 @@ class Family:
     session_auth: bool = True
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     page_source: PageSourceFactory | None = None
+    oauth: bool = False
+
+    def with_options(self, names: Iterable[str]) -> Family:
+        """This family with opt-in endpoints (``events``) crawled too."""
+        try:
+            return replace(self, catalog=self.catalog.with_options(names))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     def steps(self) -> list[str]:
         """Primary tables some crawled endpoint fills, directly or as embedded records."""
@@ -97,6 +107,8 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
                   rate=RateLimit(475, 10.0)),
+    "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
+                  rate=RateLimit(48, 10.0), oauth=True),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
                        preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
                        group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},

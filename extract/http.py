@@ -208,6 +208,8 @@ class HttpSettings:
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     prefix_limits: Mapping[str, RateLimit] = field(default_factory=dict)
     session_auth: bool = True
+    auth: requests.auth.AuthBase | None = None
+    cache_identity: str | None = None
 
 
 def build_retry(settings: HttpSettings) -> Retry:
@@ -261,8 +263,8 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
         )
     session: requests.Session
     if settings.cache_dir is not None:
-        cache_file = settings.cache_dir / f"{settings.bucket.replace(':', '-')}-" \
-            f"{settings.credentials.fingerprint()}.sqlite"
+        identity = settings.cache_identity or settings.credentials.fingerprint()
+        cache_file = settings.cache_dir / f"{settings.bucket.replace(':', '-')}-{identity}.sqlite"
         session = CachedSession(
             str(cache_file),
             backend="sqlite",
@@ -283,7 +285,9 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
     creds = settings.credentials
     if not settings.session_auth:
         return session
-    if creds.token:
+    if settings.auth is not None:
+        session.auth = settings.auth
+    elif creds.token:
         session.auth = BearerAuth(creds.token)
     elif creds.username and creds.password:
         session.auth = requests.auth.HTTPBasicAuth(creds.username, creds.password)

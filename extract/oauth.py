@@ -29,6 +29,7 @@ TOKEN_TIMEOUT = 30
 class Tokens:
     access_token: str = field(repr=False)
     refresh_token: str | None = field(default=None, repr=False)
+    expires_in: int | None = field(default=None, compare=False)  # seconds, as the server said
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,22 @@ class RefreshingBearerAuth(requests.auth.AuthBase):
                                 "revoked; authorize again")
             data = answer.json()
             self.tokens = Tokens(data["access_token"],
-                                 data.get("refresh_token") or self.tokens.refresh_token)
+                                 data.get("refresh_token") or self.tokens.refresh_token,
+                                 expires_in=lifetime(data))
             self.on_refresh(self.tokens)
             return self.tokens
+
+
+def lifetime(data: dict[str, Any]) -> int | None:
+    """A token answer's ``expires_in`` as whole seconds, or None when absent or nonsense."""
+    value = data.get("expires_in")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = int(float(value))
+    except (ValueError, OverflowError):
+        return None
+    return seconds if seconds > 0 else None
 
 
 def bc3_accounts(session: requests.Session, launchpad: str = LAUNCHPAD) -> list[dict[str, Any]]:

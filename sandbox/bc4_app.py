@@ -9,6 +9,9 @@ Behaviour the docs leave open, decided here:
   pending to-dos unless ``completed=true``; ``status=archived|trashed`` returns both.
 - ``/projects/recordings.json`` needs ``type`` (400 otherwise), covers active projects unless
   ``bucket`` names others, and sorts by ``created_at`` or ``updated_at``, newest first.
+- The BC5 "everything" lists (``/todos/open.json``, ``/cards/not_now.json``, ...) group active
+  rows of active projects by project (newest project first, rows in tool order, empty groups
+  left out) and page by group, 5 a page; ``assignee_ids[]`` and ``due`` are ignored.
 - Everything inside a trashed project answers 404; the project itself is listed by
   ``/projects.json?status=trashed``. Message types and categories are not paged.
 - Errors are JSON ``{"error": ...}`` bodies.
@@ -35,7 +38,13 @@ from sandbox.bc4_model import (
     Project,
     Recording,
 )
-from sandbox.bc4_paging import DEFAULT_GEAR, page_size, page_start, pages_needed
+from sandbox.bc4_paging import (
+    DEFAULT_GEAR,
+    GROUPED_GEAR,
+    page_size,
+    page_start,
+    pages_needed,
+)
 from sandbox.bc4_render import Renderer
 from sandbox.contract import COLLECTION, JSON_TYPE, MEMBER, AppResult, Target
 from sandbox.httpcache import max_updated_at
@@ -44,8 +53,8 @@ _ACCOUNT_PATH = re.compile(r"^/(\d+)(?:/(.*))?$")
 _BUCKET = re.compile(r"^buckets/(\d+)/(.+)$")
 _TOOL_ROOTS = {v: k for k, v in TOOL_TYPES.items()}
 
-# (pattern, handler, mode). Mode: member, paged, whole (never paged), bucket (bucket form only,
-# paged) or bucket-member.
+# (pattern, handler, mode). Mode: member, paged, whole (never paged), grouped (paged by
+# GROUPED_GEAR), bucket (bucket form only, paged) or bucket-member.
 ROUTES: tuple[tuple[str, str, str], ...] = (
     ("projects", "projects", "paged"),
     ("projects/recordings", "recordings", "paged"),
@@ -63,6 +72,11 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("todolists/{id}/groups", "groups", "paged"),
     ("todolists/{id}/todos", "todos", "paged"),
     ("todos/{id}", "todo", "member"),
+    ("todos/open", "open_todos", "grouped"),
+    ("todos/completed", "completed_todos", "grouped"),
+    ("cards/open", "open_cards", "grouped"),
+    ("cards/completed", "completed_cards", "grouped"),
+    ("cards/not_now", "not_now_cards", "grouped"),
     ("message_boards/{id}", "tool", "member"),
     ("message_boards/{id}/messages", "messages", "paged"),
     ("messages/{id}", "message", "member"),
@@ -231,7 +245,8 @@ class Bc4App:
             result = method(query, **params) if mode != "member" else method(bucket, **params)
             if mode in ("member", "bucket-member"):
                 return self._json(result, MEMBER)
-            return self._page(result, path, query, whole=mode.endswith("whole"))
+            gear = GROUPED_GEAR if mode == "grouped" else self.gear
+            return self._page(result, path, query, gear, whole=mode.endswith("whole"))
         raise HttpError(404, "Not Found")
 
     def _json(self, data: Any, kind: str, total: int = 1, pages: int | None = None,
@@ -241,7 +256,7 @@ class Bc4App:
                          pages=pages)
 
     def _page(self, listing: Listing, path: str, query: Mapping[str, str],
-              whole: bool) -> Bc4Result:
+              gear: tuple[int, ...], whole: bool) -> Bc4Result:
         total = len(listing.items)
         if whole:
             rows = [listing.render(item) for item in listing.items]
@@ -251,15 +266,15 @@ class Bc4App:
             page = max(1, int(query.get("page", "1")))
         except ValueError:
             page = 1
-        start = page_start(self.gear, page)
-        end = start + page_size(self.gear, page)
+        start = page_start(gear, page)
+        end = start + page_size(gear, page)
         rows = [listing.render(item) for item in listing.items[start:end]]
         headers = {"X-Total-Count": str(total)}
         if end < total:
             params = {k: v for k, v in query.items() if k != "page"}
             params["page"] = str(page + 1)
             headers["Link"] = f'<{self.origin}{path}?{urlencode(params)}>; rel="next"'
-        return self._json(rows, COLLECTION, total, pages=pages_needed(self.gear, total),
+        return self._json(rows, COLLECTION, total, pages=pages_needed(gear, total),
                           headers=headers)
 
     # ------------------------------------------------------------------ lookups
@@ -358,6 +373,38 @@ class Bc4App:
         field = "updated_at" if query.get("sort") == "updated_at" else "created_at"
         rows.sort(key=lambda r: (getattr(r, field), r.id), reverse=query.get("direction") != "asc")
         return Listing(rows, self.render.generic)
+
+    # ------------------------------------------------------------------ everything (BC5)
+    def _grouped(self, kind: str, key: str, keep: Callable[[Recording], bool]) -> Listing:
+        """Active ``kind`` rows passing ``keep``, one ``{"bucket", key}`` group per project."""
+        rows: dict[int, list[Recording]] = {p.id: [] for p in self._route_projects({}).items}
+        for rec in self.account.recordings.values():
+            if rec.type == kind and rec.status == ACTIVE and rec.bucket_id in rows and keep(rec):
+                rows[rec.bucket_id].append(rec)
+        groups = [(bucket, recs) for bucket, recs in rows.items() if recs]
+        return Listing(groups, lambda group: {
+            "bucket": self.render.bucket(group[0]),
+            key: [self.render.recording(rec) for rec in group[1]]})
+
+    def _not_now(self, card: Recording) -> bool:
+        assert card.parent_id is not None
+        return self.account.recordings[card.parent_id].type == "Kanban::NotNowColumn"
+
+    def _route_open_todos(self, query: Mapping[str, str]) -> Listing:
+        return self._grouped("Todo", "todos", lambda t: not t.extra["completed"])
+
+    def _route_completed_todos(self, query: Mapping[str, str]) -> Listing:
+        return self._grouped("Todo", "todos", lambda t: t.extra["completed"])
+
+    def _route_open_cards(self, query: Mapping[str, str]) -> Listing:
+        return self._grouped("Kanban::Card", "cards",
+                             lambda c: not c.extra["completed"] and not self._not_now(c))
+
+    def _route_completed_cards(self, query: Mapping[str, str]) -> Listing:
+        return self._grouped("Kanban::Card", "cards", lambda c: c.extra["completed"])
+
+    def _route_not_now_cards(self, query: Mapping[str, str]) -> Listing:
+        return self._grouped("Kanban::Card", "cards", self._not_now)
 
     # ------------------------------------------------------------------ tools
     def _route_tool(self, bucket: int | None, id: int) -> dict[str, Any]:

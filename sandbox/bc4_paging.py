@@ -8,6 +8,9 @@ same arithmetic, so the two can never disagree.
 from __future__ import annotations
 
 DEFAULT_GEAR: tuple[int, ...] = (15, 30, 50, 100)
+# BC5's project-grouped "everything" lists page by group, 5 a page (openapi maxPageSize), and
+# ignore the sandbox's configurable gear.
+GROUPED_GEAR: tuple[int, ...] = (5,)
 
 
 def check_gear(gear: tuple[int, ...]) -> tuple[int, ...]:

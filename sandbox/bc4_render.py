@@ -177,12 +177,15 @@ class Renderer:
         return render(rec)
 
     def generic(self, rec: Recording) -> dict[str, Any]:
-        """The thin projection ``/projects/recordings.json`` serves for every type."""
+        """The thin projection ``/projects/recordings.json`` serves for every type.
+
+        A to-do's ``content`` is its title (plain text), as in the full Todo shape.
+        """
         data = self.head(rec)
         if rec.type == "Todolist":
             _insert_after(data, "bookmark_url",
                           {"bubble_up_url": self.recording_url(rec, "bubble_up.json")})
-        data["content"] = self.content(rec)
+        data["content"] = rec.title if rec.type == "Todo" else self.content(rec)
         data["content_attachments"] = self.attachments(rec)
         return data
 

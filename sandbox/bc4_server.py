@@ -3,6 +3,12 @@
 Launchpad (``/launchpad/...``) lives on another host in production; here it shares the port
 under a path prefix. It is not rate limited (the API limit is per account), its POST body is
 never logged, and ``authorization.json`` needs a valid bearer token like the API.
+
+``GET /launchpad/authorization/new`` stands in for the browser consent page: it approves at once
+and 302s to the (loopback) ``redirect_uri`` with a one-time ``code`` and the given ``state``; the
+token endpoint takes that code (``grant_type=authorization_code`` or legacy ``type=web_server``)
+as well as refresh tokens. The code never reaches the request log (``code`` is a filtered
+parameter and every issued code is one of the credentials' secrets).
 """
 
 from __future__ import annotations
@@ -55,8 +61,14 @@ class Bc4Server(SandboxServer):
             return _Outcome(_json(400, {"error": "a User-Agent header is required"}))
         if route == "/authorization/token" and request.method == "POST":
             params = {**request.args.to_dict(), **request.form.to_dict()}
-            status, body = self.credentials.refresh(params)
+            status, body = self.credentials.token_endpoint(params)
             return _Outcome(_json(status, body, **{"Cache-Control": "no-store"}))
+        if route == "/authorization/new" and request.method == "GET":
+            status, answer = self.credentials.authorize(request.args.to_dict())
+            if isinstance(answer, str):
+                return _Outcome(Response(b"", status=302, headers={
+                    "Location": answer, "Cache-Control": "no-store"}))
+            return _Outcome(_json(status, answer))
         if route == "/authorization.json" and request.method in ("GET", "HEAD"):
             if not self.credentials.accepts(request.headers.get("Authorization")):
                 return _Outcome(self._unauthorized())
@@ -64,6 +76,6 @@ class Bc4Server(SandboxServer):
             data = authorization(self.app.account_id, self.app.account.name, self.base_url,
                                  self.origin, expires)
             return _Outcome(_json(200, data))
-        if route in ("/authorization/token", "/authorization.json"):
+        if route in ("/authorization/token", "/authorization.json", "/authorization/new"):
             return _Outcome(_json(405, {"error": "method not allowed"}))
         return _Outcome(_json(404, {"error": "Not Found"}))

@@ -22,11 +22,13 @@ import requests
 from sandbox import Bc4Credentials, Sandbox
 from sandbox.bc4_data import BIG_ID
 from sandbox.bc4_model import LISTABLE_TYPES, STATUSES
-from sandbox.bc4_paging import pages_needed
+from sandbox.bc4_paging import GROUPED_GEAR, pages_needed
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc4"
 UA = "sandbox-tests (tests@example.com)"
 COMMENTABLE_KEYS = "comments_count"
+EVERYTHING_TODOS = ("/todos/open.json", "/todos/completed.json")
+EVERYTHING_CARDS = ("/cards/open.json", "/cards/completed.json", "/cards/not_now.json")
 
 
 # ---------------------------------------------------------------------- helpers
@@ -175,7 +177,16 @@ def walked() -> Iterator[Client]:
         client = Client(sandbox)
         container_walk(client)
         recordings_strategy(client)
+        for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
+            client.walk(path)
         yield client
+
+
+@pytest.fixture(scope="module")
+def default_sb() -> Iterator[Sandbox]:
+    """A default-size account: enough projects for the grouped lists to span several pages."""
+    with Sandbox(api="bc4", size="default", seed=0, rate_limit=None) as sandbox:
+        yield sandbox
 
 
 def showcase_list(sb: Sandbox, client: Client) -> str:
@@ -468,6 +479,107 @@ def test_strategies__recordings_cheaper() -> None:
     assert fast < slow
 
 
+def test_recordings__todo_content_is_title(sb: Sandbox, client: Client) -> None:
+    """With type=Todo, expect content to be the title, as in the full Todo, not the HTML."""
+    rows = client.walk("/projects/recordings.json", type="Todo")
+    assert rows
+    for row in rows[:10]:
+        assert row["content"] == row["title"] == client.member(row["url"])["content"]
+
+
+# ---------------------------------------------------------------------- everything (BC5)
+def _live(sb: Sandbox, kind: str) -> dict[int, Any]:
+    """Truth: active recordings of ``kind`` in active, non-template projects, by id."""
+    live = {p.id for p in sb.truth.projects.values() if p.status == "active" and not p.template}
+    return {r.id: r for r in sb.truth.recordings.values()
+            if r.type == kind and r.status == "active" and r.bucket_id in live}
+
+
+def _grouped(client: Client, path: str, key: str) -> list[dict[str, Any]]:
+    """Items of a grouped list, checking each sits in the group of its own project."""
+    rows = []
+    for group in client.walk(path):
+        assert group[key] and {r["bucket"]["id"] for r in group[key]} == {group["bucket"]["id"]}
+        rows += group[key]
+    return rows
+
+
+def test_everything__todos_match_truth(default_sb: Sandbox) -> None:
+    """With open and completed to-dos, expect exactly the live to-dos, ``completed`` right."""
+    client = Client(default_sb)
+    truth = _live(default_sb, "Todo")
+    served = {path: _grouped(client, path, "todos") for path in EVERYTHING_TODOS}
+    ids = [t["id"] for rows in served.values() for t in rows]
+    assert len(ids) == len(set(ids)) and set(ids) == set(truth)
+    for path, rows in served.items():
+        assert {t["completed"] for t in rows} == {path == "/todos/completed.json"}
+        assert all(t["completed"] == truth[t["id"]].extra["completed"] for t in rows)
+
+
+def test_everything__cards_partition(default_sb: Sandbox) -> None:
+    """With open, completed and not-now cards, expect a partition of the live cards."""
+    client = Client(default_sb)
+    truth = _live(default_sb, "Kanban::Card")
+    served = {path: {c["id"] for c in _grouped(client, path, "cards")}
+              for path in EVERYTHING_CARDS}
+    assert sum(len(ids) for ids in served.values()) == len(truth)
+    assert set().union(*served.values()) == set(truth)
+    columns = default_sb.truth.recordings
+    not_now = {i for i, c in truth.items()
+               if columns[c.parent_id].type == "Kanban::NotNowColumn"}
+    assert served["/cards/not_now.json"] == not_now
+    assert served["/cards/completed.json"] == {i for i, c in truth.items() if c.extra["completed"]}
+
+
+def test_everything__same_items_as_lists(default_sb: Sandbox) -> None:
+    """With a to-do list and a column, expect their rows verbatim inside the grouped lists."""
+    client = Client(default_sb)
+    todos = {t["id"]: t for t in _grouped(client, "/todos/open.json", "todos")}
+    cards = {c["id"]: c for path in EVERYTHING_CARDS for c in _grouped(client, path, "cards")}
+    project = client.walk("/projects.json")[0]
+    todoset = client.member(next(t["url"] for t in project["dock"] if t["name"] == "todoset"))
+    rows = client.walk(client.walk(todoset["todolists_url"])[0]["todos_url"])
+    board = client.member(next(t["url"] for t in project["dock"] if t["name"] == "kanban_board"))
+    rows += [c for column in board["lists"] for c in client.walk(column["cards_url"])]
+    assert rows and all(row == (todos | cards)[row["id"]] for row in rows)
+
+
+def test_everything__pages_of_five_groups(default_sb: Sandbox) -> None:
+    """With each grouped list, expect pages of at most 5 groups, Link and X-Total-Count."""
+    client = Client(default_sb)
+    for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
+        response = client.get(path)
+        total = int(response.headers["X-Total-Count"])
+        sizes = []
+        while True:
+            assert response.headers["X-Total-Count"] == str(total)
+            sizes.append(len(response.json()))
+            link = response.headers.get("Link")
+            if not link:
+                break
+            found = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+            assert found and found.group(1).startswith(default_sb.origin + "/")
+            response = client.get(found.group(1))
+        assert sizes[:-1] == [5] * (len(sizes) - 1) and 0 < sizes[-1] <= 5, (path, sizes)
+        assert sum(sizes) == total and len(sizes) == pages_needed(GROUPED_GEAR, total) > 1
+
+
+def test_everything__grouped_gear_is_fixed() -> None:
+    """With a custom page_gear, expect grouped lists still to page by 5 groups."""
+    with Sandbox(api="bc4", size="default", rate_limit=None, page_gear=(2, 3)) as sb:
+        assert len(Client(sb).get("/todos/open.json").json()) == 5
+
+
+def test_oracle__counts_grouped_pages() -> None:
+    """With every grouped list walked, expect the oracle to count exactly the pages fetched."""
+    with Sandbox(api="bc4", size="default", seed=0, rate_limit=None) as sb:
+        client = Client(sb)
+        for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
+            client.walk(path)
+        assert len(client.collections) > len(EVERYTHING_TODOS + EVERYTHING_CARDS)
+        assert sb.minimum_requests() == len(client.collections)
+
+
 # ---------------------------------------------------------------------- fidelity
 def _need_reference() -> None:
     if not REFERENCE.exists():
@@ -529,7 +641,8 @@ def _schema_for(url: str) -> tuple[str, dict[str, Any]] | None:
     bucket = re.match(r"^buckets/\d+/(.+)$", rest)
     if bucket:
         candidates.append(bucket.group(1))
-    for template, ops in _openapi()["paths"].items():
+    # Fewest placeholders first, so ``todos/open.json`` never matches ``todos/{todoId}``.
+    for template, ops in sorted(_openapi()["paths"].items(), key=lambda kv: kv[0].count("{")):
         pattern = re.sub(r"\\\{[^}]+\\\}", r"[^/]+", re.escape(template.removeprefix(
             "/{accountId}/")))
         pattern = "^" + pattern.removesuffix(r"\.json") + r"(\.json)?$"
@@ -560,6 +673,7 @@ def test_fidelity__openapi_schemas(walked: Client) -> None:
     assert not errors, sorted({(t, m, str(p)) for t, m, p in errors})[:10]
     assert not unmatched
     assert len(checked) >= 20
+    assert {"/{accountId}" + p for p in EVERYTHING_TODOS + EVERYTHING_CARDS} <= checked
 
 
 _FIXTURES = {

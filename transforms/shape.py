@@ -22,6 +22,7 @@ from transforms.schemas import STR, TS, Registry, Table
 
 MEMBER_RANK = 0
 LISTING_RANK = 1
+THIN_RANK = 2
 BATCH_ROWS = 5000
 BOOKKEEPING = {"_extracted_at": TS, RANK: pa.int8(), SEQ: pa.int64()}
 
@@ -61,8 +62,9 @@ class Shaper:
         self._lock = threading.Lock()
 
     def add(self, table: str, records: list[Mapping[str, Any]], ctx: Mapping[str, Any],
-            constants: Mapping[str, Any], *, member: bool, fetched_at: datetime) -> None:
-        rank = MEMBER_RANK if member else LISTING_RANK
+            constants: Mapping[str, Any], *, member: bool, fetched_at: datetime,
+            thin: bool = False) -> None:
+        rank = THIN_RANK if thin else MEMBER_RANK if member else LISTING_RANK
         with self._lock:
             self._seq += 1
             stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}

@@ -6,13 +6,13 @@ function per endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Record = Mapping[str, Any]
 Predicate = Callable[[Record], bool]
-Paging = Literal["page_number", "ignores_page", "offset", "none"]
+Paging = Literal["page_number", "ignores_page", "offset", "link", "none"]
 Auth = Literal["session", "body", "path", "header"]
 TOKEN_SLOT = "{token}"
 
@@ -28,7 +28,18 @@ class Endpoint:
     fans out over a list field of the parent record; then ``^field`` in ``bind`` reads the
     enclosing record. A tuple in ``bind`` means the first of those fields that is present (for
     parents of different shapes). ``constants`` become columns of every record; ``context``
-    seeds names that children and rows inherit.
+    seeds names that children and rows inherit. ``params`` values may name context values in
+    braces (``{buckets}``).
+
+    Account-wide listings need three more words. ``gather`` makes one request (or one per
+    chunk) out of *all* parent records once every ancestor unit is done, binding each name to
+    the comma-joined values (``bucket=1,2,3``). ``unwrap`` reads records out of grouped pages
+    (``[{"bucket": …, "todos": [...]}]``). ``row_ctx`` takes context per record, such as the
+    partitioning ``project_id`` from ``bucket.id``. ``thin`` marks a projection that lacks
+    type-specific fields, so any fuller source of the same row wins column by column.
+    ``opt_in`` names an option without which the entry is not crawled (costly fan-outs).
+    ``reshape`` renames top-level fields of each record (None drops one) where this source
+    spells a field differently from the table's main source.
     """
 
     id: str
@@ -50,6 +61,12 @@ class Endpoint:
     body: str | None = None
     auth: Auth = "session"
     limit_group: str | None = None
+    gather: bool = False
+    unwrap: str | None = None
+    row_ctx: Mapping[str, str] = field(default_factory=dict)
+    thin: bool = False
+    opt_in: str | None = None
+    reshape: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def is_member(self) -> bool:
@@ -61,6 +78,10 @@ class Endpoint:
 
         return tuple(name for _, name, _, _ in string.Formatter().parse(self.path)
                      if name and name != "token")
+
+    def query(self, ctx: Mapping[str, Any]) -> dict[str, str]:
+        """``params`` with context values filled into any ``{name}``."""
+        return {k: v.format(**ctx) if "{" in v else v for k, v in self.params.items()}
 
     def url_path(self, ctx: Mapping[str, Any]) -> str:
         """The path with ids filled in; a token slot stays a slot until the request is sent."""
@@ -95,7 +116,20 @@ class Catalog:
 
     @property
     def crawled(self) -> tuple[Endpoint, ...]:
-        return tuple(e for e in self.endpoints if e.crawl)
+        return tuple(e for e in self.endpoints if e.crawl and e.opt_in is None)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(sorted({e.opt_in for e in self.endpoints if e.opt_in}))
+
+    def with_options(self, names: Iterable[str]) -> Catalog:
+        """This catalog with the entries of the named opt-in options crawled too."""
+        wanted = set(names)
+        unknown = wanted - set(self.options)
+        if unknown:
+            raise ValueError(f"{self.api} has no option(s) {sorted(unknown)}")
+        return replace(self, endpoints=tuple(
+            replace(e, opt_in=None) if e.opt_in in wanted else e for e in self.endpoints))
 
     def children(self, endpoint_id: str) -> tuple[Endpoint, ...]:
         return tuple(e for e in self.crawled if endpoint_id in e.parents)
@@ -113,6 +147,28 @@ class Catalog:
                 seen.add(current)
                 stack.extend(self[current].parents)
         return seen
+
+
+def reshaped(endpoint: Endpoint, record: Record) -> Record:
+    """The record with ``reshape`` applied (the same object when there is nothing to do)."""
+    if not endpoint.reshape:
+        return record
+    out = {}
+    for key, value in record.items():
+        new = endpoint.reshape.get(key, key)
+        if new is not None:
+            out[new] = value
+    return out
+
+
+def record_ctx(endpoint: Endpoint, ctx: Mapping[str, Any], record: Record) -> dict[str, Any]:
+    """``ctx`` plus what ``row_ctx`` reads from this record (absent values leave ctx alone)."""
+    out = dict(ctx)
+    for name, dotted in endpoint.row_ctx.items():
+        value = dig(record, dotted)
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def dig(record: Record, dotted: str) -> Any:

@@ -92,6 +92,8 @@ CONTAINER = {
     **nested("creator", PERSON),
 }
 RECORDING = {**CONTAINER, **nested("parent", PARENT)}
+# A dock tool: its own GET has the CONTAINER fields; its dock entry adds name/enabled/position.
+TOOL = {**CONTAINER, **cols("name", STR), "enabled": BOOL, "position": INT}
 COMMENTABLE = {**cols("subscription_url comments_url", STR), "comments_count": INT}
 BOOSTABLE = {"boosts_count": INT, "boosts_url": STR}
 COMPLETABLE = {"completed": BOOL, "completed_at": TS, "completion_url": STR,
@@ -177,6 +179,13 @@ EVENT_COLUMNS = {
 EVENT_DETAIL_LISTS = ("added_person_ids", "removed_person_ids", "notified_recipient_ids")
 
 dock, dock_table = listed("projects", "dock", "project_id", dict(DOCK_ITEM), ACCOUNT)
+# Each dock entry is also a (thin) row of its tool's table, so every tool table is filled
+# without one GET per tool; a tool's own GET, where the crawl makes one, completes the row.
+DOCK_TOOLS = {"todoset": "todosets", "message_board": "message_boards", "vault": "vaults",
+              "schedule": "schedules", "chat": "campfires", "questionnaire": "questionnaires",
+              "inbox": "inboxes", "kanban_board": "card_tables"}
+dock_routes = (dock, *(Child(table, {"project_id": "id"}, where={"name": name})
+                       for name, table in DOCK_TOOLS.items()))
 tpl_dock, tpl_dock_table = listed("templates", "dock", "template_id", dict(DOCK_ITEM), ACCOUNT)
 list_files, list_files_table = attachments("todolists", "description_attachments",
                                            "todolist_id")
@@ -247,7 +256,7 @@ TABLES = Registry("bc4", [
     # Account level.
     Table("people", key=("id",), columns=dict(PERSON),
           doc="Everyone the token can see; system actors have a `system_label`, no id."),
-    Table("projects", key=("id",), columns=PROJECT_COLUMNS, children={"dock": dock},
+    Table("projects", key=("id",), columns=PROJECT_COLUMNS, children={"dock": dock_routes},
           doc="Projects (buckets) of every status; `status` active/archived/trashed."),
     dock_table,
     Table("templates", key=("id",),
@@ -267,7 +276,7 @@ TABLES = Registry("bc4", [
           columns={"id": ID, **cols("name icon", STR), **STAMPS},
           doc="Message categories of a project (`/buckets/{id}/categories.json`)."),
     Table("todosets", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "position": INT, "name": STR, "completed": BOOL,
+          columns={**TOOL, "position": INT, "name": STR, "completed": BOOL,
                    **cols("completed_ratio todolists_url app_todolists_url todos_url "
                           "app_todos_url", STR),
                    **cols("todolists_count todos_count completed_loose_todos_count", INT)},
@@ -294,7 +303,7 @@ TABLES = Registry("bc4", [
     todo_steps_table,
     todo_step_people_table,
     Table("message_boards", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "position": INT, "messages_count": INT,
+          columns={**TOOL, "position": INT, "messages_count": INT,
                    **cols("messages_url app_messages_url", STR)},
           doc="Message boards (dock `message_board`)."),
     Table("messages", key=("id",), partition=PROJECT,
@@ -304,7 +313,7 @@ TABLES = Registry("bc4", [
           doc="Messages; `category__*` is the message type."),
     msg_files_table,
     Table("vaults", key=("id",), partition=PROJECT,
-          columns={**RECORDING, "position": INT,
+          columns={**RECORDING, "position": INT, "name": STR, "enabled": BOOL,
                    **cols("documents_count uploads_count vaults_count", INT),
                    **cols("documents_url uploads_url vaults_url", STR)},
           doc="Docs & Files folders; the docked one has no parent, nested ones have a Vault."),
@@ -331,7 +340,7 @@ TABLES = Registry("bc4", [
           doc="Earlier and current file versions of an upload (events with the file)."),
     *detail_tables("upload_versions", "upload_version_id"),
     Table("schedules", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "position": INT, "include_due_assignments": BOOL,
+          columns={**TOOL, "position": INT, "include_due_assignments": BOOL,
                    "entries_count": INT, "entries_url": STR},
           doc="Schedules (dock `schedule`)."),
     Table("schedule_entries", key=("id",), partition=PROJECT,
@@ -346,7 +355,7 @@ TABLES = Registry("bc4", [
     entry_files_table,
     entry_people_table,
     Table("campfires", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "subscription_url": STR, "position": INT,
+          columns={**TOOL, "subscription_url": STR, "position": INT,
                    **cols("topic lines_url files_url", STR)},
           doc="Campfires (chats). `/chats.json` is account-wide: project_id = bucket.id."),
     Table("campfire_lines", key=("id",), partition=PROJECT,
@@ -359,7 +368,7 @@ TABLES = Registry("bc4", [
                    **cols("service_name command_url url app_url lines_url", STR)},
           doc="Chatbots of a campfire (`command_url` only shows to admins)."),
     Table("questionnaires", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, **cols("name questions_url", STR), "questions_count": INT},
+          columns={**TOOL, **cols("name questions_url", STR), "questions_count": INT},
           doc="Automatic check-in tools (dock `questionnaire`)."),
     Table("questions", key=("id",), partition=PROJECT,
           columns={**RECORDING, "subscription_url": STR, "paused": BOOL,
@@ -379,7 +388,7 @@ TABLES = Registry("bc4", [
           doc="Answers to check-in questions; `group_on` is the day answered for."),
     answer_files_table,
     Table("inboxes", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "position": INT, "forwards_count": INT, "forwards_url": STR},
+          columns={**TOOL, "position": INT, "forwards_count": INT, "forwards_url": STR},
           doc="E-mail forward inboxes (dock `inbox`)."),
     Table("inbox_forwards", key=("id",), partition=PROJECT,
           columns={**RECORDING, **COMMENTABLE, **BOOSTABLE, **rich("content"),
@@ -393,7 +402,7 @@ TABLES = Registry("bc4", [
           doc="Replies to forwarded e-mails."),
     reply_files_table,
     Table("card_tables", key=("id",), partition=PROJECT,
-          columns={**CONTAINER, "subscription_url": STR},
+          columns={**TOOL, "subscription_url": STR},
           children={"subscribers": board_subs, "lists": Child("card_columns", {}),
                     "wormholes": wormholes},
           doc="Card tables (dock `kanban_board`); their `lists` are card_columns rows."),

@@ -1,4 +1,4 @@
-"""The ``basecamp-extract`` command line: export, step, steps, tables, sandbox."""
+"""The ``basecamp-extract`` command line: export, steps, tables, sandbox, auth, load, report."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ from typing import Any
 
 import click
 
+from extract.cli_auth import auth
 from extract.errors import BasecampExtractError, ConfigError, PartialExportError
 from extract.export import ExportConfig, ExportResult, run_export
 from extract.families import FAMILIES, family
+from extract.grant import Grant
 from extract.http import DEFAULT_RETRIES, Credentials, RateLimit, require_safe_base_url
+from extract.oauth import LAUNCHPAD, OAuthApp, Tokens
+from extract.oauth_login import TokenStore, list_accounts
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.redact import REDACTOR
 
@@ -25,6 +29,9 @@ log = logging.getLogger("extract")
 SANDBOX_USER_AGENT = "basecamp-extract sandbox (sandbox@localhost)"
 SANDBOX_PORT = 8765
 SANDBOX_CREDENTIALS = {"username": "sandbox", "password": "sandbox", "token": "sandbox-token"}
+# Fixed, so the HTTP cache of one sandbox run serves the next (the cache is named by client).
+SANDBOX_OAUTH = {"token": "sandbox-token", "refresh_token": "sandbox-refresh-token",
+                 "client_id": "sandbox-client", "client_secret": "sandbox-client-secret"}
 ACCOUNT_IN_URL = re.compile(r"/(\d+)(?:/api/v1)?/?$")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -37,6 +44,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def cli(verbose: int, log_file: Path | None) -> None:
     """Extract Basecamp 2 and Backpack accounts into typed, partitioned Parquet."""
     configure_logging(verbose, log_file)
+
+
+cli.add_command(auth)
 
 
 def configure_logging(verbose: int, log_file: Path | None) -> None:
@@ -76,6 +86,16 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Basic-auth password [env BASECAMP_PASSWORD]."),
         click.option("--token", envvar="BASECAMP_TOKEN",
                      help="OAuth 2 access token; Backpack: the API token [env BASECAMP_TOKEN]."),
+        click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
+                     envvar="BASECAMP_TOKEN_FILE",
+                     help="Basecamp 4: the grant `auth login` stored (default "
+                          "~/.config/basecamp-extract/bc4-token.json) [env BASECAMP_TOKEN_FILE]."),
+        click.option("--launchpad", envvar="BASECAMP_LAUNCHPAD",
+                     help="Basecamp 4: Launchpad URL for account discovery "
+                          "[env BASECAMP_LAUNCHPAD]."),
+        click.option("--with-events", is_flag=True,
+                     help="Basecamp 4: also export each recording's events (one request per "
+                          "recording)."),
         click.option("--timezone", envvar="BASECAMP_TIMEZONE",
                      help="Zone of timestamps that carry none (Backpack; default: the "
                           "account's own, from me.xml) [env BASECAMP_TIMEZONE]."),
@@ -226,20 +246,26 @@ def report(output: Path, target: Path | None) -> None:
 
 
 def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
+    """Export one account, or every Basecamp 4 account the grant reaches when none is named."""
+    failed: list[ExportResult] = []
     with _sandbox_if_needed(options) as target:
-        config = _config(steps, options, target)
         progress = options["progress"]
         if progress is None:
             progress = sys.stderr.isatty()
-        with _progress_bar(progress) as on_progress:
-            config.on_progress = on_progress
-            result = run_export(config)
-        if target.get("sandbox") is not None:
-            box = target["sandbox"]
-            result.manifest["sandbox_minimum_requests"] = box.minimum_requests()
-    click.echo(summary_line(result))
-    failures = result.manifest["failures"]
-    if failures:
+        for account_target in _accounts(options, target):
+            config = _config(steps, options, account_target)
+            with _progress_bar(progress) as on_progress:
+                config.on_progress = on_progress
+                result = run_export(config)
+            if target.get("sandbox") is not None:
+                box = target["sandbox"]
+                result.manifest["sandbox_minimum_requests"] = box.minimum_requests()
+            click.echo(summary_line(result))
+            if result.manifest["failures"]:
+                failed.append(result)
+    if failed:
+        result = failed[0]
+        failures = result.manifest["failures"]
         raise PartialExportError(
             f"{len(failures)} unit(s) failed, first: {failures[0]['endpoint']} "
             f"{failures[0]['url']}: {failures[0]['error']}; their previous output was kept; "
@@ -247,10 +273,48 @@ def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
         )
 
 
+def _accounts(options: dict[str, Any], target: dict[str, Any]) -> list[dict[str, Any]]:
+    """Targets to export: the one named, or (Basecamp 4) every bc3 account from Launchpad."""
+    named = target.get("account") or options["account"] or options["base_url"]
+    if options["api"] != "bc4" or named:
+        return [target]
+    grant, launchpad = _grant(options, target)
+    user_agent = target.get("user_agent") or options["user_agent"]
+    if not user_agent:
+        raise ConfigError("a User-Agent is required: pass --user-agent 'MyApp (you@example.com)' "
+                          "or set BASECAMP_USER_AGENT")
+    found = list_accounts(grant.tokens, grant.app, launchpad, user_agent,
+                          on_refresh=grant.remember)
+    if not found:
+        raise ConfigError("the token reaches no Basecamp 4 (bc3) account; pass --account")
+    click.echo(f"exporting {len(found)} Basecamp 4 account(s) found through Launchpad", err=True)
+    return [{**target, "grant": grant, "account": a["id"], "base_url": a["href"]}
+            for a in found]
+
+
+def _grant(options: dict[str, Any], target: dict[str, Any]) -> tuple[Grant, str]:
+    """Basecamp 4 credentials: the sandbox's, a bare --token, or the stored `auth login` grant."""
+    if target.get("grant") is not None:
+        return target["grant"], target.get("launchpad") or LAUNCHPAD
+    launchpad = options["launchpad"] or LAUNCHPAD
+    if options["token"]:
+        return Grant(Tokens(options["token"])), launchpad
+    store = TokenStore(options["token_file"])
+    loaded = store.load()
+    if loaded is None:
+        raise ConfigError(f"no Basecamp 4 credentials: run `basecamp-extract auth login` "
+                          f"(no token file at {store.path}) or pass --token")
+    tokens, app, stored_launchpad = loaded
+    return Grant(tokens, app, on_refresh=store.save_tokens), options["launchpad"] or \
+        stored_launchpad
+
+
 @contextmanager
 def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """No credentials and no base URL: run against an in-process sandbox, and say so."""
     has_creds = options["token"] or (options["username"] and options["password"])
+    if options["api"] == "bc4" and not has_creds:
+        has_creds = TokenStore(options["token_file"]).path.is_file()
     if not options["use_sandbox"] and (has_creds or options["base_url"]):
         yield {}
         return
@@ -260,6 +324,13 @@ def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
                    err=True)
     with _local_sandbox(options["api"], options["sandbox_size"]) as box:
         creds = box.credentials
+        if options["api"] == "bc4":
+            app = OAuthApp(creds.client_id, creds.client_secret,
+                           f"{box.launchpad_url}/authorization/token")
+            yield {"sandbox": box, "launchpad": box.launchpad_url,
+                   "grant": Grant(Tokens(creds.token, creds.refresh_token), app),
+                   "user_agent": options["user_agent"] or SANDBOX_USER_AGENT}
+            return
         backpack = options["api"] == "backpack"
         yield {"sandbox": box, "base_url": box.base_url,
                "account": box.account if backpack else box.account_id,
@@ -270,10 +341,14 @@ def _sandbox_if_needed(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _local_sandbox(api: str, size: str) -> Any:
     """Fixed port and credentials when free, so a re-run revalidates from the HTTP cache."""
+    from sandbox import Bc4Credentials, Sandbox
     from sandbox import Credentials as SandboxCredentials
-    from sandbox import Sandbox
 
-    creds = SandboxCredentials(**SANDBOX_CREDENTIALS) if api == "bc2" else None
+    creds: Any = None
+    if api == "bc2":
+        creds = SandboxCredentials(**SANDBOX_CREDENTIALS)
+    elif api == "bc4":
+        creds = Bc4Credentials(**SANDBOX_OAUTH)
     box = Sandbox(api=api, size=size, credentials=creds, port=SANDBOX_PORT)
     try:
         box.start()
@@ -308,9 +383,13 @@ def _config(steps: list[str] | None, options: dict[str, Any],
             raise ConfigError(f"--account must be a numeric account id, not {account!r}")
         account = int(account)
     require_safe_base_url(base_url)
+    grant = _grant(options, target)[0] if fam.oauth else None
     credentials = target.get("credentials") or Credentials(
-        username=options["username"], password=options["password"], token=options["token"])
-    if not credentials.present or (not fam.session_auth and not credentials.token):
+        username=None if fam.oauth else options["username"],
+        password=None if fam.oauth else options["password"],
+        token=None if fam.oauth else options["token"])
+    if grant is None and (not credentials.present
+                          or (not fam.session_auth and not credentials.token)):
         raise ConfigError("credentials are required: --token"
                           + ("" if not fam.session_auth else ", or --username and --password"))
     user_agent = target.get("user_agent") or options["user_agent"]
@@ -326,7 +405,8 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         credentials=credentials, output=options["output"], api=api, steps=steps,
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
-        retries=options["retries"],
+        retries=options["retries"], grant=grant,
+        options=("events",) if options["with_events"] else (),
     )
 
 

@@ -21,13 +21,14 @@ class Grant:
     on_refresh: Callable[[Tokens], None] | None = field(default=None, repr=False)
 
     def auth(self, user_agent: str) -> RefreshingBearerAuth:
-        def remember(tokens: Tokens) -> None:
-            self.tokens = tokens
-            if self.on_refresh is not None:
-                self.on_refresh(tokens)
-
-        return RefreshingBearerAuth(self.tokens, self.app, on_refresh=remember,
+        return RefreshingBearerAuth(self.tokens, self.app, on_refresh=self.remember,
                                     user_agent=user_agent)
+
+    def remember(self, tokens: Tokens) -> None:
+        """Keep rotated tokens for the next session and hand them on for storage."""
+        self.tokens = tokens
+        if self.on_refresh is not None:
+            self.on_refresh(tokens)
 
     def identity(self) -> str:
         """A one-way name for the cache that outlives token rotation (the app's client id)."""

@@ -25,6 +25,12 @@ LAUNCHPAD = "https://launchpad.37signals.com"
 TOKEN_TIMEOUT = 30
 
 
+class GrantError(AuthError):
+    """The OAuth grant no longer works: only a new sign-in helps."""
+
+    hint = "run `basecamp-extract auth login` again"
+
+
 @dataclass
 class Tokens:
     access_token: str = field(repr=False)
@@ -84,7 +90,7 @@ class RefreshingBearerAuth(requests.auth.AuthBase):
             if expired is not None and expired != self.tokens.access_token:
                 return self.tokens
             if self.app is None or not self.tokens.refresh_token:
-                raise AuthError("the access token expired and there is no refresh token")
+                raise GrantError("the access token expired and there is no refresh token")
             log.info("access token expired; refreshing it")
             try:
                 answer = requests.post(
@@ -97,8 +103,8 @@ class RefreshingBearerAuth(requests.auth.AuthBase):
             except requests.RequestException as exc:
                 raise AuthError(f"token refresh failed ({type(exc).__name__})") from None
             if answer.status_code != 200:
-                raise AuthError(f"token refresh refused ({answer.status_code}): the token was "
-                                "revoked; authorize again")
+                raise GrantError(f"token refresh refused ({answer.status_code}): the grant was "
+                                 "revoked or replaced")
             data = answer.json()
             self.tokens = Tokens(data["access_token"],
                                  data.get("refresh_token") or self.tokens.refresh_token,

@@ -1,0 +1,78 @@
+"""The Basecamp 4 catalog covers endpoints.yaml, is consistent, and wired to declared tables."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from extract.catalog.bc4 import CATALOG, LISTED_TYPES, STATUSES
+from extract.families import family
+from transforms.schemas.bc4 import TABLES
+
+
+@pytest.fixture(scope="module")
+def reference(shared):
+    return yaml.safe_load((shared / "reference/bc4/endpoints.yaml").read_text())["endpoints"]
+
+
+def documented_path(entry: dict) -> str:
+    """endpoints.yaml path without the account, with ``.json`` as the prose docs write it."""
+    path = entry["path"].removeprefix("/{accountId}")
+    return path if path.endswith(".json") else path + ".json"
+
+
+def test_catalog__every_reference_endpoint_is_an_entry(reference):
+    """With endpoints.yaml, expect each name to be an entry id or the stem of its variants."""
+    ids = {e.id for e in CATALOG.endpoints}
+    missing = [r["name"] for r in reference
+               if r["name"] not in ids and not any(i.startswith(r["name"] + "__") for i in ids)]
+    assert missing == []
+    assert len(reference) == 93  # 75 collections and 18 discovery reads
+
+
+def test_catalog__paths_match_reference(reference):
+    """With endpoints.yaml, expect each entry's path to be the documented one (ids renamed)."""
+    def shape(path: str) -> str:
+        return "/".join("{}" if part.startswith("{") else part for part in path.split("/"))
+
+    by_name = {r["name"]: shape(documented_path(r)) for r in reference}
+    for endpoint in CATALOG.endpoints:
+        stem = endpoint.id.split("__")[0]
+        assert shape(endpoint.path) == by_name[stem], endpoint.id
+
+
+def test_catalog__recordings_listing_per_type_and_status():
+    """With the listing's twelve types, expect one gathered entry per (type, status)."""
+    listings = [e for e in CATALOG.crawled if e.path == "/projects/recordings.json"]
+    assert len(listings) == len(LISTED_TYPES) * len(STATUSES)
+    assert {(e.params["type"], e.params["status"]) for e in listings} == {
+        (t, s) for t in LISTED_TYPES for s in STATUSES}
+    assert all(e.gather and e.thin and e.row_ctx == {"project_id": "bucket.id"}
+               for e in listings)
+
+
+def test_catalog__crawled_entries_are_reachable():
+    """With the crawled subset, expect parents crawled and every path id bound."""
+    crawled = {e.id for e in CATALOG.crawled}
+    for endpoint in CATALOG.crawled:
+        assert set(endpoint.parents) <= crawled, endpoint.id
+        unbound = set(endpoint.placeholders()) - set(endpoint.bind) - {"account_id",
+                                                                          "project_id"}
+        assert not unbound, (endpoint.id, unbound)
+        assert endpoint.paging in ("link", "none"), endpoint.id
+
+
+def test_catalog__uncrawled_entries_say_why_and_tables_are_declared():
+    """With every entry, expect a declared table and, when not crawled, a reason."""
+    for endpoint in CATALOG.endpoints:
+        assert endpoint.table in TABLES, endpoint.id
+        if not endpoint.crawl or endpoint.opt_in:
+            assert endpoint.note, endpoint.id
+
+
+def test_options__events_are_opt_in():
+    """With no options, expect no events crawl; with events, one per listed recording."""
+    fam = family("bc4")
+    assert "events" not in fam.endpoints_for(fam.tables_for(None))
+    with_events = fam.with_options(["events"])
+    assert "events" in with_events.endpoints_for(with_events.tables_for(["events"]))

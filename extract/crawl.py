@@ -28,6 +28,7 @@ from extract.errors import (
     RemoteError,
     SkippedResource,
 )
+from extract.journal import RunJournal
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
 from extract.redact import REDACTOR
 
@@ -83,7 +84,7 @@ class Crawl:
                  root_ctx: Mapping[str, Any], *, endpoints: Iterable[str], sink: Sink,
                  workers: int = 8, max_pages: int = DEFAULT_MAX_PAGES,
                  preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None,
-                 pages: PageSource | None = None) -> None:
+                 pages: PageSource | None = None, journal: RunJournal | None = None) -> None:
         self.session = session
         self.catalog = catalog
         self.base_url = base_url.rstrip("/")
@@ -95,6 +96,7 @@ class Crawl:
         self.preflight = preflight
         self.on_unit = on_unit or (lambda done, total: None)
         self.pages = pages or self._json_pages
+        self.journal = journal
         self._children = {e.id: [c for c in catalog.children(e.id) if c.id in self.selected]
                           for e in catalog.crawled}
         self._gathers = {e.id: e for e in catalog.crawled if e.gather and e.id in self.selected}
@@ -221,7 +223,7 @@ class Crawl:
         with self._lock:
             self.report.units += 1
         fetched, total = 0, None
-        for page in self.pages(unit):
+        for page in self._pages(unit):
             if self._fatal is not None:
                 raise RemoteError("crawl stopped")
             with self._lock:
@@ -235,6 +237,14 @@ class Crawl:
             self._spawn_children(unit, page.records)
         if total is not None and fetched != total:
             self._mismatch(unit, fetched, total)
+
+    def _pages(self, unit: Unit) -> Iterable[Page]:
+        """The unit's pages: from an interrupted run's journal when it completed there."""
+        if self.journal is None:
+            return self.pages(unit)
+        endpoint_id, url = unit.key
+        key = f"{endpoint_id} {url.removeprefix(self.base_url)}"
+        return self.journal.pages(key, endpoint_id, lambda: self.pages(unit))
 
     def _mismatch(self, unit: Unit, fetched: int, total: int) -> None:
         """X-Total-Count disagreed with the rows paged through (a moving list, or a cap)."""

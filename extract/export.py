@@ -33,6 +33,7 @@ from extract.http import (
     RateLimit,
     build_session,
 )
+from extract.journal import RunJournal, run_dir
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
 from extract.timezones import zone_named
@@ -127,10 +128,18 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             spool.write(unit, page)
         add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
+    journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
+                                 config.account_id), {
+        "api": config.api, "account": config.account_id, "base_url": config.base_url,
+        "steps": sorted(config.steps or []), "options": sorted(config.options)})
+    if journal.resuming:
+        log.warning("resuming an interrupted run: %d completed unit(s) are read from disk",
+                    journal.resumed_units)
     crawl = Crawl(session, fam.catalog, config.base_url,
                   {fam.account_column: config.account_id}, endpoints=fam.endpoints_for(tables),
                   sink=sink, workers=config.workers, max_pages=config.max_pages,
-                  preflight=fam.preflight, on_unit=config.on_progress, pages=pages)
+                  preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
+                  journal=journal)
     report = crawl.run()
     written = store(config, fam, shaper, report)
     manifest = {
@@ -153,10 +162,13 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "count_mismatches": report.count_mismatches,
         "drift": shaper.drift.as_dict(),
         "raw": str(spool.root) if spool else None,
+        "resumed_units": journal.resumed_units,
         **config.extra_manifest,
     }
     path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
                           manifest)
+    if not report.failures:
+        journal.finish()
     return ExportResult(manifest, path)
 
 

@@ -25,6 +25,7 @@ from extract.errors import (
     BasecampExtractError,
     ConfigError,
     NotFoundError,
+    OutputError,
     RemoteError,
     SkippedResource,
 )
@@ -34,7 +35,7 @@ from extract.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 
-FATAL = (AuthError, ConfigError, NotFoundError)
+FATAL = (AuthError, ConfigError, NotFoundError, OutputError)
 GATHER_CHUNK = 50  # ids per gathered request: ~600 characters of query string
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from extract.errors import OutputError
 from extract.pagination import Page
 from transforms import parquet
 
@@ -112,19 +113,26 @@ class RunJournal:
                   "next_url": page.next_url}
         body = json.dumps({"__records__": page.records}, default=str).encode()
         path = self.root / "pages" / name
-        with open(path, "wb") as fh:
-            fh.write(json.dumps(header).encode() + b"\n" + body)
+        try:
+            with open(path, "wb") as fh:
+                fh.write(json.dumps(header).encode() + b"\n" + body)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         return name
 
     def _commit(self, key: str, names: list[str]) -> None:
         """Append the unit; fsync the pages first so a journal line never outlives its data."""
-        for name in names:
-            _fsync(self.root / "pages" / name)
         line = json.dumps({"unit": key, "pages": names}) + "\n"
-        with self._lock, open(self.root / JOURNAL, "a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            for name in names:
+                _fsync(self.root / "pages" / name)
+            with self._lock, open(self.root / JOURNAL, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OutputError(f"cannot write the run journal in {self.root}: "
+                              f"{exc.strerror or exc}") from None
 
     def finish(self) -> None:
         """The output is stored: nothing left to resume."""

@@ -96,7 +96,7 @@ def test_resume__completed_units_are_not_fetched_again(tmp_path):
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
         out = tmp_path / "out"
         box.inject("500", r"/todolists/\d+/todos\.json", times=50)
-        first = subprocess.run(command(box, out) + ["--retries", "0"], env=env(),
+        first = subprocess.run([*command(box, out), "--retries", "0"], env=env(),
                                capture_output=True, text=True, timeout=300)
         assert first.returncode == 7, first.stderr
         units = pending(run_dir(out, "bc2", "account_id", box.account_id))
@@ -109,3 +109,39 @@ def test_resume__completed_units_are_not_fetched_again(tmp_path):
         paths = {r["path"] for r in box.requests}
         # Only the failed listing and what it leads to (a to-do with comments) are fetched.
         assert paths and all("/todos" in p for p in paths), paths
+
+
+def test_output__unwritable_mid_run_keeps_the_previous_output(tmp_path, monkeypatch,
+                                                               tiny_sandbox, export_to):
+    """With the disk full while partitions are written, expect an OutputError (exit 5), every
+    partition still readable, no temp file, and a rerun that completes from the journal."""
+    import errno
+
+    import pyarrow.parquet as pq
+
+    from extract.errors import OutputError
+
+    out = tmp_path / "out"
+    export_to(tiny_sandbox, out)
+    before = {p: pq.read_metadata(p).num_rows for p in out.rglob("part-0.parquet")}
+    real = pq.write_table
+    calls = {"n": 0}
+
+    def full_disk(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    with pytest.raises(OutputError) as failed:
+        export_to(tiny_sandbox, out)
+    assert failed.value.exit_code == 5 and "No space left" in failed.value.one_line()
+    after = {p: pq.read_metadata(p).num_rows for p in out.rglob("part-0.parquet")}
+    assert after.keys() == before.keys() and after == before
+    assert not [p for p in out.rglob("*.tmp")]
+    monkeypatch.setattr(pq, "write_table", real)
+    tiny_sandbox.reset_log()
+    result = export_to(tiny_sandbox, out)
+    assert result.ok and result.manifest["resumed_units"] > 0
+    assert tiny_sandbox.requests == []

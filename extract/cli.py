@@ -93,6 +93,9 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--launchpad", envvar="BASECAMP_LAUNCHPAD",
                      help="Basecamp 4: Launchpad URL for account discovery "
                           "[env BASECAMP_LAUNCHPAD]."),
+        click.option("--full", is_flag=True,
+                     help="Export everything even when an earlier run left bookmarks (the "
+                          "default is incremental then)."),
         click.option("--with-events", is_flag=True,
                      help="Basecamp 4: also export each recording's events (one request per "
                           "recording)."),
@@ -406,7 +409,7 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
         retries=options["retries"], grant=grant,
-        options=("events",) if options["with_events"] else (),
+        options=("events",) if options["with_events"] else (), full=options["full"],
     )
 
 

@@ -73,6 +73,15 @@ class CrawlReport:
     warnings: list[str] = field(default_factory=list)
     count_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
+    def absorb(self, other: CrawlReport) -> None:
+        """Add a later phase's report to this one."""
+        self.units += other.units
+        self.pages += other.pages
+        self.failures += other.failures
+        self.skipped += other.skipped
+        self.warnings += other.warnings
+        self.count_mismatches += other.count_mismatches
+
 
 Sink = Callable[[Unit, Page], None]
 PageSource = Callable[[Unit], Iterable[Page]]
@@ -85,7 +94,8 @@ class Crawl:
                  root_ctx: Mapping[str, Any], *, endpoints: Iterable[str], sink: Sink,
                  workers: int = 8, max_pages: int = DEFAULT_MAX_PAGES,
                  preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None,
-                 pages: PageSource | None = None, journal: RunJournal | None = None) -> None:
+                 pages: PageSource | None = None, journal: RunJournal | None = None,
+                 allow: Callable[[Unit], bool] | None = None) -> None:
         self.session = session
         self.catalog = catalog
         self.base_url = base_url.rstrip("/")
@@ -98,6 +108,7 @@ class Crawl:
         self.on_unit = on_unit or (lambda done, total: None)
         self.pages = pages or self._json_pages
         self.journal = journal
+        self.allow = allow
         self._children = {e.id: [c for c in catalog.children(e.id) if c.id in self.selected]
                           for e in catalog.crawled}
         self._gathers = {e.id: e for e in catalog.crawled if e.gather and e.id in self.selected}
@@ -155,6 +166,8 @@ class Crawl:
                     endpoint.query(merged))
 
     def _submit(self, unit: Unit) -> None:
+        if self.allow is not None and not self.allow(unit):
+            return
         with self._lock:
             if unit.key in self._seen or self._fatal is not None:
                 return

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import requests
 
 from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
@@ -33,11 +35,13 @@ from extract.http import (
     RateLimit,
     build_session,
 )
+from extract.incremental import whole_tables
 from extract.journal import RunJournal, run_dir
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
+from extract.state import SyncState, load_state, save_state, state_path
 from extract.timezones import zone_named
-from transforms import parquet
+from transforms import parquet, upsert
 from transforms.shape import Shaper
 
 log = logging.getLogger(__name__)
@@ -69,6 +73,7 @@ class ExportConfig:
     extra_manifest: dict[str, Any] = field(default_factory=dict)
     grant: Grant | None = None
     options: tuple[str, ...] = ()
+    full: bool = False
 
 
 @dataclass
@@ -128,20 +133,50 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             spool.write(unit, page)
         add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
+    feed = fam.feed() if fam.feed is not None else None
+    state_file = state_path(config.output, config.api, fam.account_column, config.account_id)
+    state = load_state(state_file) or SyncState()
+    bookmark = state.bookmarks.get(feed.name) if feed is not None else None
+    incremental = bool(bookmark) and not config.full and not config.steps
+    root_ctx = {fam.account_column: config.account_id,
+                **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
     journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
                                  config.account_id), {
         "api": config.api, "account": config.account_id, "base_url": config.base_url,
-        "steps": sorted(config.steps or []), "options": sorted(config.options)})
+        "steps": sorted(config.steps or []), "options": sorted(config.options),
+        "root": root_ctx})
     if journal.resuming:
         log.warning("resuming an interrupted run: %d completed unit(s) are read from disk",
                     journal.resumed_units)
-    crawl = Crawl(session, fam.catalog, config.base_url,
-                  {fam.account_column: config.account_id}, endpoints=fam.endpoints_for(tables),
-                  sink=sink, workers=config.workers, max_pages=config.max_pages,
-                  preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
-                  journal=journal)
-    report = crawl.run()
-    written = store(config, fam, shaper, report)
+
+    def observed(unit: Unit, page: Page) -> None:
+        if feed is not None:
+            feed.observe(unit, page.records)
+        sink(unit, page)
+
+    def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None) -> CrawlReport:
+        return Crawl(session, fam.catalog, config.base_url, root_ctx, endpoints=endpoints,
+                     sink=observed, workers=config.workers, max_pages=config.max_pages,
+                     preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
+                     journal=journal, allow=allow).run()
+
+    everything = fam.endpoints_for(tables)
+    if incremental and feed is not None:
+        report = crawl({fam.preflight, *feed.endpoints} & everything)
+        changes = feed.changes(bookmark or {})
+        whole = whole_tables(fam.registry, tables, {"events"})
+        if changes.any:
+            # Account-level tables are re-listed whole, details (members) included.
+            report.absorb(crawl(everything - feed.endpoints, allow=lambda unit: (
+                unit.endpoint.table in whole or changes.allows(unit))))
+        buckets = {"project_id": changes.buckets.get("project_id", set()),
+                   "bucket_id": set().union(*changes.buckets.values())}
+        scope = Scope(tables=whole if changes.any else set(), buckets=buckets)
+        written = store_incremental(config, fam, shaper, report, scope)
+    else:
+        report = crawl(everything)
+        written = store(config, fam, shaper, report)
+    mode = "incremental" if incremental else "full"
     manifest = {
         "run_id": run_id,
         "api": config.api,
@@ -163,11 +198,20 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "drift": shaper.drift.as_dict(),
         "raw": str(spool.root) if spool else None,
         "resumed_units": journal.resumed_units,
+        "mode": mode,
         **config.extra_manifest,
     }
     path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
                           manifest)
     if not report.failures:
+        if feed is not None and not config.steps:
+            state.bookmarks[feed.name] = feed.bookmark(started_at, bookmark)
+        if mode == "full" and not config.steps:
+            state.last_full = started_at.isoformat()
+        state.last_run = {"run_id": run_id, "mode": mode, "started_at": started_at.isoformat(),
+                          "requests": stats.as_dict()["requests"],
+                          "rows": sum(t.get("rows", 0) for t in written.values())}
+        save_state(state_file, state)
         journal.finish()
     return ExportResult(manifest, path)
 
@@ -235,6 +279,83 @@ def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
         if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
             parquet.remove_partition(directory)
     return {"rows": rows, "partitions": len(fresh), "kept_partitions": len(kept)}
+
+
+@dataclass
+class Scope:
+    """What an incremental run re-fetched in full, so what it may replace.
+
+    Tables in ``tables`` were listed whole and are replaced as in a full run. In every other
+    table the run's rows are folded into the stored ones (``transforms.upsert``); ``buckets``
+    maps a column (``project_id``, ``bucket_id``) to the ids whose content was re-crawled
+    completely, so stored rows there that did not come back are gone.
+    """
+
+    tables: set[str] = field(default_factory=set)
+    buckets: dict[str, set[Any]] = field(default_factory=dict)
+
+
+def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
+                      scope: Scope) -> dict[str, dict[str, Any]]:
+    """Write an incremental run: whole tables where listed whole, folded rows elsewhere."""
+    tainted = tainted_partitions(fam, report)
+    names = sorted(shaper.tables | set(shaper.table_names()))
+    whole = [n for n in names if n in scope.tables]
+    summary = {}
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
+        for name in whole:
+            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
+    new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
+    for name, rows in new.items():
+        if any(t == name for t, _ in tainted):
+            summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
+            continue
+        summary[name] = _fold_table(config, fam, name, rows, new, scope)
+    return summary
+
+
+def _merged(shaper: Shaper, name: str) -> pa.Table:
+    parts = [p.data for p in shaper.partitions(name)]
+    shaper.release(name)
+    spec = shaper.normalizer.table(name)
+    return pa.concat_tables(parts, promote_options="permissive") if parts else \
+        spec.file_schema().empty_table()
+
+
+def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
+                new: dict[str, pa.Table], scope: Scope) -> dict[str, Any]:
+    spec = fam.registry.get(name)
+    if spec is None:
+        return {"rows": 0, "partitions": 0, "kept_partitions": 0}
+    account = {fam.account_column: config.account_id}
+    existing = parquet.existing_partitions(config.output, config.api, spec, account)
+    stored = _read_stored(config, name, existing)
+    link = upsert.parent_link(fam.registry, spec)
+    parents = (new[link[0]], link[1]) if link and link[0] in new else None
+    mask = upsert.superseded(stored, spec, rows, parents, scope.buckets) \
+        if stored is not None else None
+    combined = upsert.fold(stored, rows, mask)
+    fresh = set()
+    count = 0
+    for values, part in upsert.partitions_of(spec, combined):
+        directory = parquet.partition_dir(config.output, config.api, spec, values)
+        parquet.write_partition(directory, spec, part)
+        fresh.add(directory)
+        count += part.num_rows
+    for directory in existing - fresh:
+        parquet.remove_partition(directory)
+    return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
+            "total_rows": count}
+
+
+def _read_stored(config: ExportConfig, name: str, existing: set[Path]) -> pa.Table | None:
+    if not existing:
+        return None
+    from transforms.read import dataset
+
+    data = dataset(config.output, config.api, name).to_table()
+    column = family(config.api).account_column
+    return data.filter(pc.equal(data[column], config.account_id))
 
 
 def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:

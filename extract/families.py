@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
@@ -21,6 +22,7 @@ from extract.catalog.model import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.errors import ConfigError
 from extract.http import RateLimit
+from extract.incremental import EventFeed
 from transforms.schemas import Registry
 from transforms.schemas import backpack as backpack_schemas
 from transforms.schemas import bc2 as bc2_schemas
@@ -49,6 +51,7 @@ class Family:
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     page_source: PageSourceFactory | None = None
     oauth: bool = False
+    feed: Callable[[], Any] | None = None
 
     def with_options(self, names: Iterable[str]) -> Family:
         """This family with opt-in endpoints (``events``) crawled too."""
@@ -106,7 +109,7 @@ class Family:
 
 FAMILIES: dict[str, Family] = {
     "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
-                  rate=RateLimit(475, 10.0)),
+                  rate=RateLimit(475, 10.0), feed=EventFeed),
     "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
                   rate=RateLimit(48, 10.0), oauth=True),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,

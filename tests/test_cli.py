@@ -119,7 +119,7 @@ def test_errors__malformed_json_keeps_written_output(tmp_path):
         stars = next(tmp_path.rglob("stars/**/part-0.parquet"))
         before = stars.read_bytes()
         box.inject("truncated", r"/stars\.json", times=100)
-        proc = run_cli(*args)
+        proc = run_cli(*args, "--full")
         assert_one_line_error(proc, 7, "stars.json", "malformed JSON")
         assert stars.read_bytes() == before
 

@@ -22,7 +22,7 @@ REQUIRED = ["projects", "project_templates", "stars", "people", "groups", "acces
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """One full export of a fresh tiny sandbox, run twice into the same directory."""
+    """One full export of a fresh tiny sandbox, run twice (both full) into one directory."""
     from extract.export import run_export
     from tests.conftest import sandbox_config
 
@@ -31,7 +31,7 @@ def exported(tmp_path_factory):
         first = run_export(sandbox_config(box, out))
         first_minimum = box.minimum_requests()
         box.reset_log()
-        second = run_export(sandbox_config(box, out))
+        second = run_export(sandbox_config(box, out, full=True))
         yield {"out": out, "first": first, "second": second, "box": box,
                "first_minimum": first_minimum}
 
@@ -118,7 +118,7 @@ def test_failure__a_failed_unit_keeps_previous_partition(tmp_path, export_to):
         before = {p: p.read_bytes() for p in parquet.iter_parts(tmp_path, "bc2", "todos")}
         project = next(iter(before)).parent.name.split("=")[1]
         box.inject("503", rf"/projects/{project}/todos\.json", times=100)
-        second = export_to(box, tmp_path)
+        second = export_to(box, tmp_path, full=True)
         assert not second.ok
         assert second.manifest["failures"][0]["endpoint"] == "todos_project"
         after = {p: p.read_bytes() for p in parquet.iter_parts(tmp_path, "bc2", "todos")}

@@ -123,7 +123,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              bind={"group_id": "^id", "subgroup_id": "id"},
              examples=("groups__get_subgroup.json",)),
     # -- events ---------------------------------------------------------------------------------
-    Endpoint("events_account", "/events.json", "events", params={"since": EPOCH},
+    Endpoint("events_account", "/events.json", "events", params={"since": "{since}"},
              note="one feed for every project and calendar", examples=("events__list.json",)),
     _project_child("events_project", "/projects/{project_id}/events.json", "events",
                    params={"since": EPOCH}, crawl=False, note="a filter of events_account"),

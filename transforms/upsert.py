@@ -1,0 +1,94 @@
+"""Fold an incremental run's rows into what earlier runs stored.
+
+An incremental run fetches only what changed, so a table's new rows do not replace the table.
+A stored row is *superseded* when the run brought a row with the same key, when its parent row
+was re-fetched (a to-do's old assignees go with the old to-do, even if the new list is
+shorter), or when it belongs to a bucket (project, calendar) the run re-crawled in full: then
+its absence from the new rows means it is gone. Everything else is kept as stored. Whole rows
+replace whole rows; columns are never mixed across runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.schemas import ORDINAL, Child, Registry, Table
+
+
+def parent_link(registry: Registry, child: Table) -> tuple[str, dict[str, str]] | None:
+    """(parent table, child column -> parent column) for a child table, else None."""
+    if not child.child_of:
+        return None
+    parent = registry.get(child.child_of)
+    if parent is None:
+        return None
+    for spec in parent.children.values():
+        for route in spec if isinstance(spec, tuple) else (spec,):
+            if isinstance(route, Child) and route.table == child.name:
+                return parent.name, dict(route.parent_key)
+    return None
+
+
+def superseded(stored: pa.Table, spec: Table, new: pa.Table,
+               new_parents: tuple[pa.Table, Mapping[str, str]] | None,
+               complete: Mapping[str, set[Any]]) -> pa.Array:
+    """Boolean mask over ``stored``: rows this run replaces or proves gone."""
+    mask = pa.array([False] * stored.num_rows, pa.bool_())
+    if new.num_rows:
+        keys = [k for k in spec.key if k != ORDINAL] if spec.child_of else list(spec.key)
+        if not spec.child_of:
+            mask = pc.or_(mask, _in(stored, new, {k: k for k in keys}))
+    if new_parents is not None and new_parents[0].num_rows:
+        parents, link = new_parents
+        mask = pc.or_(mask, _in(stored, parents, link))
+    for column, values in complete.items():
+        if column in stored.column_names and values:
+            hit = pc.is_in(stored[column], value_set=pa.array(sorted(values),
+                                                             stored.schema.field(column).type))
+            mask = pc.or_(mask, pc.fill_null(hit, False))
+    return mask
+
+
+def _in(stored: pa.Table, other: pa.Table, link: Mapping[str, str]) -> pa.Array:
+    """Rows of ``stored`` whose ``link`` columns match some row of ``other``."""
+    left = list(link)
+    right = [link[c] for c in left]
+    if any(c not in stored.column_names for c in left) or \
+            any(c not in other.column_names for c in right):
+        return pa.array([False] * stored.num_rows, pa.bool_())
+    marker = "__present__"
+    found = other.select(right).rename_columns(left).group_by(left).aggregate([])
+    found = found.append_column(marker, pa.array([True] * found.num_rows, pa.bool_()))
+    indexed = stored.select(left).append_column("__row__", pa.array(range(stored.num_rows)))
+    joined = indexed.join(found, keys=left, join_type="left outer").sort_by("__row__")
+    return pc.fill_null(joined[marker], False)
+
+
+def fold(stored: pa.Table | None, new: pa.Table, mask: pa.Array | None) -> pa.Table:
+    """Stored rows not superseded, plus the new rows (schemas unified, new columns kept)."""
+    if stored is None or stored.num_rows == 0:
+        return new
+    kept = stored.filter(pc.invert(mask)) if mask is not None else stored
+    if new.num_rows == 0:
+        return kept
+    return pa.concat_tables([kept, new], promote_options="permissive")
+
+
+def partitions_of(spec: Table, data: pa.Table) -> Iterator[tuple[dict[str, Any], pa.Table]]:
+    """Contiguous per-partition slices of ``data``, sorted by partition then key."""
+    if data.num_rows == 0:
+        return
+    columns = list(spec.partition)
+    ordered = data.sort_by([(c, "ascending") for c in (*columns, *spec.key)
+                            if c in data.column_names])
+    runs = ordered.select(columns).group_by(columns, use_threads=False).aggregate(
+        [([], "count_all")])
+    offset = 0
+    for run in runs.sort_by([(c, "ascending") for c in columns]).to_pylist():
+        count = run.pop("count_all")
+        yield run, ordered.slice(offset, count)
+        offset += count

@@ -217,6 +217,45 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
+              help="Output directory [env BASECAMP_OUTPUT].")
+def status(output: Path) -> None:
+    """Bookmarks, the last run and what the next run will do, per API and account."""
+    from extract.journal import pending
+    from extract.state import load_state
+
+    found = False
+    for api in sorted(FAMILIES):
+        fam = family(api)
+        folder = output / api / "_state"
+        runs = output / api / "_runs"
+        accounts = {p.stem for p in folder.glob("*.json")} | \
+            {p.name for p in runs.glob("*=*") if p.is_dir()}
+        for account in sorted(accounts):
+            found = True
+            state = load_state(folder / f"{account}.json")
+            waiting = pending(runs / account)
+            last = state.last_run if state else {}
+            click.echo(f"{api} {account}")
+            click.echo(f"  last run:   {last.get('mode', '-')} {last.get('started_at', '-')}, "
+                       f"{last.get('requests', 0):,} requests, {last.get('rows', 0):,} rows")
+            click.echo(f"  last full:  {state.last_full if state else '-'}")
+            for name, mark in (state.bookmarks if state else {}).items():
+                since = mark.get("since") if isinstance(mark, dict) else mark
+                click.echo(f"  bookmark:   {name} since {since}")
+            if waiting:
+                nxt = f"resume: {waiting} completed unit(s) are read from disk, the rest fetched"
+            elif state and fam.feed is not None and state.bookmarks:
+                nxt = "incremental (only what changed; --full for everything)"
+            else:
+                nxt = "full export"
+            click.echo(f"  next run:   {nxt}")
+    if not found:
+        click.echo(f"no export state under {output}; the next run is a full export")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
               help="Export directory to load [env BASECAMP_OUTPUT].")
 @click.option("--api", type=click.Choice(sorted(FAMILIES)),
               help="Load only this API family (default: every one in the export).")

@@ -73,3 +73,18 @@ def test_bc2__full_flag_and_state_file(tmp_path):
     assert forced.manifest["mode"] == "full"
     assert state is not None and state.last_run["mode"] == "full"
     assert state.bookmarks["events"]["since"]
+
+
+def test_status__says_what_the_next_run_does(tmp_path):
+    """With a full export stored, expect `status` to show the bookmark and an incremental next."""
+    import subprocess
+    import sys
+
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
+        run_export(sandbox_config(box, tmp_path))
+    exe = Path(sys.executable).with_name("basecamp-extract")
+    shown = subprocess.run([str(exe), "status", "-o", str(tmp_path)], capture_output=True,
+                           text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "bookmark:   events since" in shown.stdout
+    assert "next run:   incremental" in shown.stdout

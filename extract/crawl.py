@@ -95,7 +95,8 @@ class Crawl:
                  workers: int = 8, max_pages: int = DEFAULT_MAX_PAGES,
                  preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None,
                  pages: PageSource | None = None, journal: RunJournal | None = None,
-                 allow: Callable[[Unit], bool] | None = None) -> None:
+                 allow: Callable[[Unit], bool] | None = None,
+                 stop: Callable[[Unit, Page], bool] | None = None) -> None:
         self.session = session
         self.catalog = catalog
         self.base_url = base_url.rstrip("/")
@@ -109,6 +110,7 @@ class Crawl:
         self.pages = pages or self._json_pages
         self.journal = journal
         self.allow = allow
+        self.stop = stop
         self._children = {e.id: [c for c in catalog.children(e.id) if c.id in self.selected]
                           for e in catalog.crawled}
         self._gathers = {e.id: e for e in catalog.crawled if e.gather and e.id in self.selected}
@@ -249,6 +251,8 @@ class Crawl:
                                               for item in group.get(field_) or []])
             self.sink(unit, page)
             self._spawn_children(unit, page.records)
+            if self.stop is not None and self.stop(unit, page):
+                return  # a feed read far enough back; the rest is known
         if total is not None and fetched != total:
             self._mismatch(unit, fetched, total)
 

@@ -35,7 +35,6 @@ from extract.http import (
     RateLimit,
     build_session,
 )
-from extract.incremental import whole_tables
 from extract.journal import RunJournal, run_dir
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
@@ -154,25 +153,22 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             feed.observe(unit, page.records)
         sink(unit, page)
 
-    def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None) -> CrawlReport:
+    def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None,
+              stop: Callable[[Unit, Page], bool] | None = None) -> CrawlReport:
         return Crawl(session, fam.catalog, config.base_url, root_ctx, endpoints=endpoints,
                      sink=observed, workers=config.workers, max_pages=config.max_pages,
                      preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
-                     journal=journal, allow=allow).run()
+                     journal=journal, allow=allow, stop=stop).run()
 
     everything = fam.endpoints_for(tables)
     if incremental and feed is not None:
-        report = crawl({fam.preflight, *feed.endpoints} & everything)
-        changes = feed.changes(bookmark or {})
-        whole = whole_tables(fam.registry, tables, {"events"})
-        if changes.any:
-            # Account-level tables are re-listed whole, details (members) included.
-            report.absorb(crawl(everything - feed.endpoints, allow=lambda unit: (
-                unit.endpoint.table in whole or changes.allows(unit))))
-        buckets = {"project_id": changes.buckets.get("project_id", set()),
-                   "bucket_id": set().union(*changes.buckets.values())}
-        scope = Scope(tables=whole if changes.any else set(), buckets=buckets)
-        written = store_incremental(config, fam, shaper, report, scope)
+        report = crawl({fam.preflight, *feed.endpoints} & everything, stop=feed.stop)
+        changes = feed.changes(bookmark or {}, lambda t, cols: _stored_columns(config, fam,
+                                                                               t, cols))
+        plan = feed.plan(fam.registry, tables, everything, changes)
+        if plan.endpoints:
+            report.absorb(crawl(plan.endpoints, allow=plan.allow))
+        written = store_incremental(config, fam, shaper, report, plan.scope)
     else:
         report = crawl(everything)
         written = store(config, fam, shaper, report)
@@ -285,14 +281,18 @@ def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
 class Scope:
     """What an incremental run re-fetched in full, so what it may replace.
 
-    Tables in ``tables`` were listed whole and are replaced as in a full run. In every other
-    table the run's rows are folded into the stored ones (``transforms.upsert``); ``buckets``
-    maps a column (``project_id``, ``bucket_id``) to the ids whose content was re-crawled
-    completely, so stored rows there that did not come back are gone.
+    Tables in ``tables`` were listed whole and are replaced as in a full run. ``buckets`` maps
+    a column (``project_id``, ``bucket_id``) to the ids whose content was re-crawled: in
+    ``bucket_tables`` those buckets' stored rows are replaced by this run's and every other
+    bucket's are kept. In all other tables the run's rows are folded into the stored ones by
+    key (``transforms.upsert``); ``filters`` name stored rows a reconciled listing replaces
+    whole (``{"todos": [{"status": "active"}]}``).
     """
 
     tables: set[str] = field(default_factory=set)
     buckets: dict[str, set[Any]] = field(default_factory=dict)
+    bucket_tables: set[str] = field(default_factory=set)
+    filters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
@@ -330,10 +330,16 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     account = {fam.account_column: config.account_id}
     existing = parquet.existing_partitions(config.output, config.api, spec, account)
     stored = _read_stored(config, name, existing)
-    link = upsert.parent_link(fam.registry, spec)
-    parents = (new[link[0]], link[1]) if link and link[0] in new else None
-    mask = upsert.superseded(stored, spec, rows, parents, scope.buckets) \
-        if stored is not None else None
+    if name in scope.bucket_tables:
+        rows = upsert.only_buckets(rows, scope.buckets)
+        mask = upsert.in_buckets(stored, scope.buckets) if stored is not None else None
+    else:
+        link = upsert.parent_link(fam.registry, spec)
+        parents = (new[link[0]], link[1]) if link and link[0] in new else None
+        mask = upsert.superseded(stored, spec, rows, parents, scope.filters.get(name, [])) \
+            if stored is not None else None
+    if rows.num_rows == 0 and (mask is None or not pc.any(mask).as_py()):
+        return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
     fresh = set()
     count = 0
@@ -346,6 +352,20 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
         parquet.remove_partition(directory)
     return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
             "total_rows": count}
+
+
+def _stored_columns(config: ExportConfig, fam: Family, name: str,
+                    columns: list[str]) -> pa.Table | None:
+    """Some columns of one stored table of this account (for a feed's change checks)."""
+    spec = fam.registry.get(name)
+    if spec is None:
+        return None
+    account = {fam.account_column: config.account_id}
+    existing = parquet.existing_partitions(config.output, config.api, spec, account)
+    stored = _read_stored(config, name, existing)
+    if stored is None:
+        return None
+    return stored.select([c for c in columns if c in stored.column_names])
 
 
 def _read_stored(config: ExportConfig, name: str, existing: set[Path]) -> pa.Table | None:

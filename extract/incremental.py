@@ -13,7 +13,7 @@ seen inside the overlap are remembered by id, so they are not taken for changes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +24,18 @@ from transforms.schemas import Registry
 
 OVERLAP = timedelta(minutes=15)
 EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+StoredColumns = Callable[[str, list[str]], Any]
+
+
+@dataclass
+class Plan:
+    """Phase 2 of an incremental run: what to crawl, which units, and how to store."""
+
+    endpoints: set[str]
+    allow: Callable[[Unit], bool]
+    scope: Any  # extract.export.Scope (imported lazily: export imports this module)
 
 
 @dataclass
@@ -66,13 +78,30 @@ class EventFeed:
                 self.seen[event["id"]] = stamp
                 self.buckets[event["id"]] = (dig(event, "bucket.type"), dig(event, "bucket.id"))
 
-    def changes(self, bookmark: Mapping[str, Any]) -> Changes:
+    stop = None
+
+    def changes(self, bookmark: Mapping[str, Any], stored: StoredColumns) -> Changes:
         known = set(bookmark.get("seen", ()))
         fresh = [self.buckets[i] for i in self.seen if i not in known]
         return Changes({
             "project_id": {b for kind, b in fresh if kind == "Project"},
             "calendar_id": {b for kind, b in fresh if kind == "Calendar"},
         })
+
+    def plan(self, registry: Registry, tables: set[str], everything: set[str],
+             changes: Changes) -> Plan:
+        """Changed buckets re-crawled whole, account-level tables re-listed whole."""
+        from extract.export import Scope
+
+        whole = whole_tables(registry, tables, {"events"})
+        if not changes.any:
+            return Plan(set(), lambda unit: False, Scope())
+        buckets = {"project_id": changes.buckets.get("project_id", set()),
+                   "bucket_id": set().union(*changes.buckets.values())}
+        bucket_tables = {t for t in tables if t not in whole and _root(registry, t) != "events"}
+        return Plan(everything - self.endpoints,
+                    lambda unit: unit.endpoint.table in whole or changes.allows(unit),
+                    Scope(tables=whole, buckets=buckets, bucket_tables=bucket_tables))
 
     def bookmark(self, started: datetime, previous: Mapping[str, Any] | None
                  ) -> dict[str, Any]:
@@ -100,6 +129,13 @@ def whole_tables(registry: Registry, tables: set[str], feed_tables: set[str]) ->
         if not scoped and root.name not in feed_tables:
             out.add(name)
     return out
+
+
+def _root(registry: Registry, name: str) -> str:
+    spec = registry.get(name)
+    while spec is not None and spec.child_of and spec.child_of in registry:
+        spec = registry[spec.child_of]
+    return spec.name if spec is not None else name
 
 
 def _parse(value: Any) -> datetime | None:

@@ -35,8 +35,9 @@ def parent_link(registry: Registry, child: Table) -> tuple[str, dict[str, str]] 
 
 def superseded(stored: pa.Table, spec: Table, new: pa.Table,
                new_parents: tuple[pa.Table, Mapping[str, str]] | None,
-               complete: Mapping[str, set[Any]]) -> pa.Array:
-    """Boolean mask over ``stored``: rows this run replaces or proves gone."""
+               filters: list[Mapping[str, Any]]) -> pa.Array:
+    """Boolean mask over ``stored``: rows with a new version, rows of a re-fetched parent,
+    and rows matching a filter of a listing the run re-read whole."""
     mask = pa.array([False] * stored.num_rows, pa.bool_())
     if new.num_rows:
         keys = [k for k in spec.key if k != ORDINAL] if spec.child_of else list(spec.key)
@@ -45,12 +46,33 @@ def superseded(stored: pa.Table, spec: Table, new: pa.Table,
     if new_parents is not None and new_parents[0].num_rows:
         parents, link = new_parents
         mask = pc.or_(mask, _in(stored, parents, link))
-    for column, values in complete.items():
-        if column in stored.column_names and values:
-            hit = pc.is_in(stored[column], value_set=pa.array(sorted(values),
-                                                             stored.schema.field(column).type))
-            mask = pc.or_(mask, pc.fill_null(hit, False))
+    for wanted in filters:
+        hit = pa.array([True] * stored.num_rows, pa.bool_())
+        for column, value in wanted.items():
+            if column not in stored.column_names:
+                hit = pa.array([False] * stored.num_rows, pa.bool_())
+                break
+            hit = pc.and_(hit, pc.fill_null(pc.equal(stored[column], value), False))
+        mask = pc.or_(mask, hit)
     return mask
+
+
+def in_buckets(data: pa.Table, buckets: Mapping[str, set[Any]]) -> pa.Array:
+    """Rows that any of their bucket columns places in a changed bucket."""
+    mask = pa.array([False] * data.num_rows, pa.bool_())
+    for column, values in buckets.items():
+        if column in data.column_names and values:
+            found = pc.is_in(data[column], value_set=pa.array(
+                sorted(values), data.schema.field(column).type))
+            mask = pc.or_(mask, pc.fill_null(found, False))
+    return mask
+
+
+def only_buckets(data: pa.Table, buckets: Mapping[str, set[Any]]) -> pa.Table:
+    """This run's rows of the changed buckets only (others came along as parents' details)."""
+    if data.num_rows == 0:
+        return data
+    return data.filter(in_buckets(data, buckets))
 
 
 def _in(stored: pa.Table, other: pa.Table, link: Mapping[str, str]) -> pa.Array:

@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,14 +143,20 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
                                  config.account_id), {
         "api": config.api, "account": config.account_id, "base_url": config.base_url,
         "steps": sorted(config.steps or []), "options": sorted(config.options),
-        "root": root_ctx})
+        "root": root_ctx, "incremental": incremental})
     if journal.resuming:
         log.warning("resuming an interrupted run: %d completed unit(s) are read from disk",
                     journal.resumed_units)
 
+    phase = {"first": incremental}
+
     def observed(unit: Unit, page: Page) -> None:
         if feed is not None:
             feed.observe(unit, page.records)
+            if page.number == 1:
+                feed.note_total(unit, page.total)
+            if phase["first"]:
+                page = replace(page, records=feed.keep(unit, page.records))
         sink(unit, page)
 
     def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None,
@@ -166,6 +172,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         changes = feed.changes(bookmark or {}, lambda t, cols: _stored_columns(config, fam,
                                                                                t, cols))
         plan = feed.plan(fam.registry, tables, everything, changes)
+        phase["first"] = False
         if plan.endpoints:
             report.absorb(crawl(plan.endpoints, allow=plan.allow))
         written = store_incremental(config, fam, shaper, report, plan.scope)
@@ -293,6 +300,7 @@ class Scope:
     buckets: dict[str, set[Any]] = field(default_factory=dict)
     bucket_tables: set[str] = field(default_factory=set)
     filters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    titles: dict[Any, str] = field(default_factory=dict)
 
 
 def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
@@ -306,12 +314,35 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
         for name in whole:
             summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
     new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
-    for name, rows in new.items():
+    scope.titles = {i: t for rows in new.values()
+                    if {"id", "title", "updated_at"} <= set(rows.column_names)
+                    for i, t in zip(rows["id"].to_pylist(), rows["title"].to_pylist(),
+                                    strict=True) if i is not None and t is not None}
+    names += sorted(_with_parent_titles(config, fam, scope) - set(names) - scope.tables)
+    new.update({n: fam.registry[n].file_schema().empty_table() for n in names if n not in new
+                and n not in scope.tables})
+    final: dict[str, pa.Table] = {}
+    for name in sorted(new, key=lambda n: _depth(fam, n)):  # parents before their children
         if any(t == name for t, _ in tainted):
             summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
             continue
-        summary[name] = _fold_table(config, fam, name, rows, new, scope)
+        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final)
     return summary
+
+
+def _with_parent_titles(config: ExportConfig, fam: Family, scope: Scope) -> set[str]:
+    """Stored tables whose rows copy a parent's title: a retitled parent touches them."""
+    if not scope.titles:
+        return set()
+    return {name for name, spec in fam.registry.items()
+            if "parent__title" in spec.columns and (config.output / config.api / name).is_dir()}
+
+
+def _depth(fam: Family, name: str) -> int:
+    depth, spec = 0, fam.registry.get(name)
+    while spec is not None and spec.child_of:
+        depth, spec = depth + 1, fam.registry.get(spec.child_of)
+    return depth
 
 
 def _merged(shaper: Shaper, name: str) -> pa.Table:
@@ -323,7 +354,8 @@ def _merged(shaper: Shaper, name: str) -> pa.Table:
 
 
 def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
-                new: dict[str, pa.Table], scope: Scope) -> dict[str, Any]:
+                new: dict[str, pa.Table], scope: Scope,
+                final: dict[str, pa.Table]) -> dict[str, Any]:
     spec = fam.registry.get(name)
     if spec is None:
         return {"rows": 0, "partitions": 0, "kept_partitions": 0}
@@ -338,9 +370,16 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
         parents = (new[link[0]], link[1]) if link and link[0] in new else None
         mask = upsert.superseded(stored, spec, rows, parents, scope.filters.get(name, [])) \
             if stored is not None else None
-    if rows.num_rows == 0 and (mask is None or not pc.any(mask).as_py()):
+        if stored is not None and link and link[0] in final:
+            orphans = pc.invert(upsert.matches(stored, final[link[0]], link[1]))
+            mask = pc.or_(mask, orphans)  # the parent row is gone (deleted, reconciled)
+    retitled = 0
+    if stored is not None and scope.titles:
+        stored, retitled = upsert.retitle_parents(stored, scope.titles)
+    if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
+    final[name] = combined
     fresh = set()
     count = 0
     for values, part in upsert.partitions_of(spec, combined):

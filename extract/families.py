@@ -22,7 +22,7 @@ from extract.catalog.model import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.errors import ConfigError
 from extract.http import RateLimit
-from extract.incremental import EventFeed
+from extract.incremental import EventFeed, RecordingsFeed
 from transforms.schemas import Registry
 from transforms.schemas import backpack as backpack_schemas
 from transforms.schemas import bc2 as bc2_schemas
@@ -111,7 +111,7 @@ FAMILIES: dict[str, Family] = {
     "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
                   rate=RateLimit(475, 10.0), feed=EventFeed),
     "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
-                  rate=RateLimit(48, 10.0), oauth=True),
+                  rate=RateLimit(48, 10.0), oauth=True, feed=RecordingsFeed),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
                        preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
                        group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},

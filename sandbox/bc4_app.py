@@ -15,13 +15,27 @@ Behaviour the docs leave open, decided here:
 - Everything inside a trashed project answers 404; the project itself is listed by
   ``/projects.json?status=trashed``. Message types and categories are not paged.
 - Errors are JSON ``{"error": ...}`` bodies.
+- Whole-set routes (webhooks, chatbots, upload versions, Lineup markers, message types) ignore
+  ``page`` and send everything with ``X-Total-Count``; the oracle counts them as one page.
+- ``/reports/gauges.json`` lists the gauges of active projects, red before yellow before green
+  (by latest needle), then by project name; ``bucket_ids`` keeps only those projects, in that
+  order. A project without a gauge answers an empty needles list.
+- A project whose timesheet is off answers ``[]`` for its timesheet (and its recordings'):
+  openapi.json's Project has no ``timesheet_enabled``, so it is not rendered either.
+  ``from``/``to`` (ISO dates, inclusive) and ``person_id`` filter entries, oldest date first.
+- ``/recordings/{id}/subscription.json`` answers for types that render a ``subscription_url``.
+- Last-Modified of a listing is the newest ``updated_at`` of its rows or of what scopes it
+  (the parent recording, or for account-wide lists every recording of the type, deleted ones
+  included), so trashing or deleting a row moves it forward too. ``lock`` serialises answers
+  with ``Sandbox.mutate``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +46,7 @@ from sandbox.bc4_model import (
     COLUMN_TYPES,
     LISTABLE_TYPES,
     STATUSES,
+    SUBSCRIBABLE_TYPES,
     TOOL_TYPES,
     TRASHED,
     Bc4Account,
@@ -119,6 +134,25 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("client/correspondences/{id}", "correspondence", "bucket-member"),
     ("client/recordings/{id}/replies", "client_replies", "bucket"),
     ("client/recordings/{parent}/replies/{id}", "client_reply", "bucket-member"),
+    ("reports/gauges", "gauges", "paged"),
+    ("projects/{id}/gauge", "gauge", "member"),
+    ("projects/{id}/gauge/needles", "needles", "paged"),
+    ("projects/{project}/gauge/needles/{id}", "project_needle", "member"),
+    ("gauge_needles/{id}", "gauge_needle", "member"),
+    ("lineup/markers", "markers", "whole"),
+    ("webhooks", "webhooks", "bucket-whole"),
+    ("webhooks/{id}", "webhook", "member"),
+    ("chats/{id}/integrations", "chatbots", "bucket-whole"),
+    ("chats/{chat}/integrations/{id}", "chatbot", "bucket-member"),
+    ("projects/{id}/timesheet", "project_timesheet", "paged"),
+    ("recordings/{id}/timesheet", "recording_timesheet", "paged"),
+    ("timesheet_entries/{id}", "timesheet_entry", "member"),
+    ("timesheet/entries/{id}", "timesheet_entry", "member"),
+    ("uploads/{id}/versions", "versions", "whole"),
+    ("recordings/{id}/boosts", "boosts", "paged"),
+    ("recordings/{id}/events/{event}/boosts", "event_boosts", "paged"),
+    ("boosts/{id}", "boost", "member"),
+    ("recordings/{id}/subscription", "subscription", "member"),
 )
 
 # Member routes that are one recording of a known type: handler -> accepted types.
@@ -130,8 +164,11 @@ _MEMBER_TYPES: dict[str, tuple[str, ...]] = {
     "forward_reply": ("Inbox::Forward::Reply",), "column": COLUMN_TYPES,
     "card": ("Kanban::Card",), "step": ("Kanban::Step",), "comment": ("Comment",),
     "approval": ("Client::Approval",), "correspondence": ("Client::Correspondence",),
-    "client_reply": ("Client::Reply",),
+    "client_reply": ("Client::Reply",), "gauge_needle": ("Gauge::Needle",),
+    "timesheet_entry": ("Timesheet::Entry",),
 }
+# Risk order of ``/reports/gauges.json``: the latest needle's color, red first.
+_RISK = {"red": 0, "yellow": 1, "green": 2}
 
 
 class HttpError(Exception):
@@ -152,10 +189,11 @@ class Bc4Result(AppResult):
 
 @dataclass(frozen=True)
 class Listing:
-    """Items of a collection and how to render one of them."""
+    """Items of a collection, how to render one, and when its scope last changed."""
 
     items: list[Any]
     render: Callable[[Any], Any]
+    modified: datetime | None = None
 
 
 def encode(data: Any) -> bytes:
@@ -166,6 +204,12 @@ def encode(data: Any) -> bytes:
 def error_result(status: int, message: str) -> AppResult:
     """A JSON error body, as the API sends them."""
     return AppResult(status=status, body=encode({"error": message}), content_type=JSON_TYPE)
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    """The newest of the given moments, ignoring None."""
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
 
 
 def _match(parts: list[str], segments: list[str]) -> dict[str, int] | None:
@@ -192,6 +236,8 @@ class Bc4App:
         self.origin = "http://127.0.0.1"
         self.render = Renderer(account, self.origin)
         self._routes = [(p.split("/"), handler, mode) for p, handler, mode in ROUTES]
+        self.lock = threading.RLock()
+        self._built_at = account.now  # mutations move account.now, not untouched empty lists
 
     # ------------------------------------------------------------------ ApiApp protocol
     def bind(self, origin: str, asset_origin: str) -> None:
@@ -208,11 +254,12 @@ class Bc4App:
         return Target(account=account)
 
     def fallback_last_modified(self) -> datetime:
-        return self.account.now
+        return self._built_at
 
     def respond(self, path: str, query: Mapping[str, str]) -> AppResult:
         try:
-            return self._respond(path, query)
+            with self.lock:
+                return self._respond(path, query)
         except HttpError as error:
             return error_result(error.status, error.message)
 
@@ -250,10 +297,11 @@ class Bc4App:
         raise HttpError(404, "Not Found")
 
     def _json(self, data: Any, kind: str, total: int = 1, pages: int | None = None,
-              headers: dict[str, str] | None = None) -> Bc4Result:
+              headers: dict[str, str] | None = None,
+              modified: datetime | None = None) -> Bc4Result:
         return Bc4Result(status=200, body=encode(data), kind=kind, total=total,
-                         last_modified=max_updated_at(data), headers=headers or {},
-                         pages=pages)
+                         last_modified=_latest(max_updated_at(data), modified),
+                         headers=headers or {}, pages=pages)
 
     def _page(self, listing: Listing, path: str, query: Mapping[str, str],
               gear: tuple[int, ...], whole: bool) -> Bc4Result:
@@ -261,7 +309,7 @@ class Bc4App:
         if whole:
             rows = [listing.render(item) for item in listing.items]
             return self._json(rows, COLLECTION, total, pages=1,
-                              headers={"X-Total-Count": str(total)})
+                              headers={"X-Total-Count": str(total)}, modified=listing.modified)
         try:
             page = max(1, int(query.get("page", "1")))
         except ValueError:
@@ -275,7 +323,7 @@ class Bc4App:
             params["page"] = str(page + 1)
             headers["Link"] = f'<{self.origin}{path}?{urlencode(params)}>; rel="next"'
         return self._json(rows, COLLECTION, total, pages=pages_needed(gear, total),
-                          headers=headers)
+                          headers=headers, modified=listing.modified)
 
     # ------------------------------------------------------------------ lookups
     def _live_project(self, project_id: int) -> Project:
@@ -304,7 +352,16 @@ class Bc4App:
               keep: Callable[[Recording], bool] | None = None) -> Listing:
         rows = [r for r in self.account.kids(parent.id, *types)
                 if r.status == status and (keep is None or keep(r))]
-        return Listing(rows, self.render.recording)
+        return Listing(rows, self.render.recording, parent.updated_at)
+
+    def _scope_modified(self, types: Iterable[str], buckets: set[int]) -> datetime | None:
+        """Newest change to any recording of ``types`` in ``buckets``, deleted ones included."""
+        wanted = set(types)
+        live = (r.updated_at for r in self.account.recordings.values()
+                if r.type in wanted and r.bucket_id in buckets)
+        gone = (t.deleted_at for t in self.account.tombstones.values()
+                if t.type in wanted and t.bucket_id in buckets)
+        return _latest(*live, *gone)
 
     # ------------------------------------------------------------------ account level
     def _route_projects(self, query: Mapping[str, str]) -> Listing:
@@ -372,7 +429,7 @@ class Bc4App:
                 if r.type == kind and r.status == status and r.bucket_id in buckets]
         field = "updated_at" if query.get("sort") == "updated_at" else "created_at"
         rows.sort(key=lambda r: (getattr(r, field), r.id), reverse=query.get("direction") != "asc")
-        return Listing(rows, self.render.generic)
+        return Listing(rows, self.render.generic, self._scope_modified((kind,), buckets))
 
     # ------------------------------------------------------------------ everything (BC5)
     def _grouped(self, kind: str, key: str, keep: Callable[[Recording], bool]) -> Listing:
@@ -384,7 +441,8 @@ class Bc4App:
         groups = [(bucket, recs) for bucket, recs in rows.items() if recs]
         return Listing(groups, lambda group: {
             "bucket": self.render.bucket(group[0]),
-            key: [self.render.recording(rec) for rec in group[1]]})
+            key: [self.render.recording(rec) for rec in group[1]]},
+            self._scope_modified((kind,), set(rows)))
 
     def _not_now(self, card: Recording) -> bool:
         assert card.parent_id is not None
@@ -496,7 +554,7 @@ class Bc4App:
         rec = self._recording(id, ())
         events = sorted(self.account.events.get(rec.id, []),
                         key=lambda e: (e.created_at, e.id), reverse=True)
-        return Listing(events, lambda e: self.render.event(e, rec.bucket_id))
+        return Listing(events, lambda e: self.render.event(e, rec.bucket_id), rec.updated_at)
 
     def _client(self, bucket: int, kind: str, query: Mapping[str, str]) -> Listing:
         project = self._live_project(bucket)
@@ -521,4 +579,127 @@ class Bc4App:
         field = "updated_at" if query.get("sort") == "updated_at" else "created_at"
         rows = sorted(listing.items, key=lambda r: (getattr(r, field), r.id),
                       reverse=query.get("direction", "desc") != "asc")
-        return Listing(rows, listing.render)
+        return Listing(rows, listing.render, listing.modified)
+
+    # ------------------------------------------------------------------ gauges (BC5)
+    def _route_gauges(self, query: Mapping[str, str]) -> Listing:
+        gauges = {p.id: g for p in self._route_projects({}).items
+                  if (g := self._gauge_of(p)) is not None and g.extra["enabled"]}
+        if query.get("bucket_ids"):
+            order = [int(b) for b in query["bucket_ids"].split(",") if b.strip().isdigit()]
+            rows = [gauges[b] for b in dict.fromkeys(order) if b in gauges]
+        else:
+            rows = sorted(gauges.values(), key=self._risk)
+        return Listing(rows, self.render.recording)
+
+    def _risk(self, gauge: Recording) -> tuple[int, str, int]:
+        needles = self.render.needles(gauge)
+        color = needles[0].extra["color"] if needles else ""
+        return _RISK.get(color, len(_RISK)), self.account.projects[gauge.bucket_id].name, gauge.id
+
+    def _gauge_of(self, project: Project) -> Recording | None:
+        gauge = self.account.recordings.get(project.gauge_id or 0)
+        return gauge if gauge is not None and gauge.status == ACTIVE else None
+
+    def _route_gauge(self, bucket: int | None, id: int) -> dict[str, Any]:
+        gauge = self._gauge_of(self._live_project(id))
+        if gauge is None:
+            raise HttpError(404, "Not Found")
+        return self.render.recording(gauge)
+
+    def _route_needles(self, query: Mapping[str, str], id: int) -> Listing:
+        gauge = self._gauge_of(self._live_project(id))
+        if gauge is None:
+            return Listing([], self.render.recording)
+        return Listing(self.render.needles(gauge), self.render.recording, gauge.updated_at)
+
+    def _route_project_needle(self, bucket: int | None, project: int, id: int) -> dict[str, Any]:
+        needle = self._recording(id, ("Gauge::Needle",), project)
+        return self.render.recording(needle)
+
+    # ------------------------------------------------------------------ account extras
+    def _route_markers(self, query: Mapping[str, str]) -> Listing:
+        return Listing(list(self.account.markers), self.render.marker)
+
+    def _route_webhooks(self, query: Mapping[str, str], bucket: int) -> Listing:
+        self._live_project(bucket)
+        return Listing(list(self.account.webhooks.get(bucket, [])), self.render.webhook)
+
+    def _route_webhook(self, bucket: int | None, id: int) -> dict[str, Any]:
+        for project_id, hooks in self.account.webhooks.items():
+            for hook in hooks:
+                if hook.id == id and bucket in (None, project_id):
+                    self._live_project(project_id)
+                    return self.render.webhook(hook, deliveries=True)
+        raise HttpError(404, "Not Found")
+
+    def _route_chatbots(self, query: Mapping[str, str], bucket: int, id: int) -> Listing:
+        chat = self._recording(id, ("Chat::Transcript",), bucket)
+        return Listing(list(self.account.chatbots.get(chat.id, [])), self.render.chatbot)
+
+    def _route_chatbot(self, query: Mapping[str, str], bucket: int, chat: int,
+                       id: int) -> dict[str, Any]:
+        room = self._recording(chat, ("Chat::Transcript",), bucket)
+        bot = next((b for b in self.account.chatbots.get(room.id, []) if b.id == id), None)
+        if bot is None:
+            raise HttpError(404, "Not Found")
+        return self.render.chatbot(bot)
+
+    # ------------------------------------------------------------------ timesheets
+    def _timesheet(self, entries: Iterable[Recording], query: Mapping[str, str],
+                   modified: datetime | None) -> Listing:
+        """Active entries filtered by ``from``/``to``/``person_id``, oldest date first."""
+        start, end = query.get("from") or "", query.get("to") or "9999-12-31"
+        person = query.get("person_id") or ""
+        rows = [e for e in entries if e.status == ACTIVE
+                and start <= e.extra["date"] <= end
+                and (not person or str(e.extra["person"]) == person)]
+        rows.sort(key=lambda e: (e.extra["date"], e.created_at, e.id))
+        return Listing(rows, self.render.recording, modified)
+
+    def _route_project_timesheet(self, query: Mapping[str, str], id: int) -> Listing:
+        project = self._live_project(id)
+        if not project.timesheet_enabled:
+            return Listing([], self.render.recording)
+        entries = (r for r in self.account.recordings.values()
+                   if r.type == "Timesheet::Entry" and r.bucket_id == id)
+        return self._timesheet(entries, query, self._scope_modified(("Timesheet::Entry",), {id}))
+
+    def _route_recording_timesheet(self, query: Mapping[str, str], id: int) -> Listing:
+        rec = self._recording(id, ())
+        if not self.account.projects[rec.bucket_id].timesheet_enabled:
+            return Listing([], self.render.recording)
+        return self._timesheet(self.account.kids(rec.id, "Timesheet::Entry"), query,
+                               rec.updated_at)
+
+    # ------------------------------------------------------------------ per recording extras
+    def _route_versions(self, query: Mapping[str, str], id: int) -> Listing:
+        """Version events newest first; only the newest is ``current``."""
+        upload = self._recording(id, ("Upload",))
+        events = sorted((e for e in self.account.events.get(upload.id, []) if e.file),
+                        key=lambda e: (e.created_at, e.id), reverse=True)
+        newest = events[0].id if events else None
+        return Listing(events, lambda e: self.render.upload_version(e, upload, e.id == newest),
+                       upload.updated_at)
+
+    def _route_boosts(self, query: Mapping[str, str], id: int) -> Listing:
+        rec = self._recording(id, ())
+        return Listing(list(self.account.boosts.get(rec.id, [])), self.render.boost)
+
+    def _route_event_boosts(self, query: Mapping[str, str], id: int, event: int) -> Listing:
+        """Served (version ``boosts_url`` points here) but always empty."""
+        rec = self._recording(id, ())
+        if all(e.id != event for e in self.account.events.get(rec.id, [])):
+            raise HttpError(404, "Not Found")
+        return Listing([], self.render.boost)
+
+    def _route_boost(self, bucket: int | None, id: int) -> dict[str, Any]:
+        for rec_id, boosts in self.account.boosts.items():
+            for boost in boosts:
+                if boost.id == id:
+                    self._recording(rec_id, (), bucket)
+                    return self.render.boost(boost)
+        raise HttpError(404, "Not Found")
+
+    def _route_subscription(self, bucket: int | None, id: int) -> dict[str, Any]:
+        return self.render.subscription(self._recording(id, SUBSCRIBABLE_TYPES, bucket))

@@ -5,6 +5,10 @@ bucket, creator); each type adds its own fields. ``url`` fields use the legacy b
 (``/buckets/{project}/...``) like the real API, and point at this sandbox so clients can follow
 them. Timestamps are UTC (``Z``) except in even-numbered projects, which use ``-06:00``: real
 payloads mix offsets and clients must normalise.
+
+Gauges and needles are the exception to the bucket form: their fixtures use
+``/projects/{p}/gauge.json`` and ``/projects/{p}/gauge/needles/{id}.json``. Boostable types
+(``BOOSTABLE_TYPES``) carry ``boosts_count``/``boosts_url`` right after their comment fields.
 """
 
 from __future__ import annotations
@@ -16,17 +20,23 @@ from typing import Any
 
 from sandbox.bc4_model import (
     ACTIVE,
+    BOOSTABLE_TYPES,
     COLUMN_TYPES,
     TOOL_TYPES,
     Bc4Account,
+    Boost,
+    Chatbot,
     Event,
+    LineupMarker,
     MessageType,
     Person,
     Project,
     Recording,
+    Webhook,
 )
 
 APP_ORIGIN = "https://3.basecamp.com"
+STORAGE_ORIGIN = "https://storage.3.basecamp.com"
 CENTRAL = timezone(timedelta(hours=-6))
 
 SEGMENTS: dict[str, str] = {
@@ -39,7 +49,7 @@ SEGMENTS: dict[str, str] = {
     "Inbox::Forward": "inbox_forwards", "Kanban::Board": "card_tables",
     "Kanban::Card": "card_tables/cards", "Kanban::Step": "card_tables/steps",
     "Comment": "comments", "Client::Approval": "client/approvals",
-    "Client::Correspondence": "client/correspondences",
+    "Client::Correspondence": "client/correspondences", "Timesheet::Entry": "timesheet/entries",
     **{kind: "card_tables/columns" for kind in COLUMN_TYPES},
 }
 
@@ -84,11 +94,24 @@ class Renderer:
             return "client/board"
         return f"{SEGMENTS[rec.type]}/{rec.id}"
 
+    def _account_path(self, rec: Recording) -> str:
+        """Path below the account: the bucket form, except for gauges (project form)."""
+        if rec.type == "Gauge":
+            return f"projects/{rec.bucket_id}/gauge"
+        if rec.type == "Gauge::Needle":
+            return f"projects/{rec.bucket_id}/gauge/needles/{rec.id}"
+        return f"buckets/{rec.bucket_id}/{self._path(rec)}"
+
     def url(self, rec: Recording) -> str:
-        return self.bucket_url(rec.bucket_id, self._path(rec) + ".json")
+        return f"{self.api}/{self._account_path(rec)}.json"
 
     def app_url(self, rec: Recording) -> str:
-        return f"{self.app}/buckets/{rec.bucket_id}/{self._path(rec)}"
+        return f"{self.app}/{self._account_path(rec)}"
+
+    def ref(self, rec: Recording) -> dict[str, Any]:
+        """The short ``{id, title, type, url, app_url}`` form (parents, boosted recordings)."""
+        return {"id": rec.id, "title": rec.title, "type": rec.type, "url": self.url(rec),
+                "app_url": self.app_url(rec)}
 
     def recording_url(self, rec: Recording, rest: str) -> str:
         return self.bucket_url(rec.bucket_id, f"recordings/{rec.id}/{rest}")
@@ -121,9 +144,7 @@ class Renderer:
             return {"id": project.id, "title": project.name, "type": "Project",
                     "url": f"{self.api}/projects/{project.id}.json",
                     "app_url": f"{self.app}/projects/{project.id}"}
-        up = self.acct.recordings[rec.parent_id]
-        return {"id": up.id, "title": up.title, "type": up.type, "url": self.url(up),
-                "app_url": self.app_url(up)}
+        return self.ref(self.acct.recordings[rec.parent_id])
 
     def attachments(self, rec: Recording) -> list[dict[str, Any]]:
         """Downloadable files in the rich text: one image in every "rich" body."""
@@ -169,12 +190,22 @@ class Renderer:
                 "comments_count": len(live), "comments_url": self.recording_url(rec,
                                                                              "comments.json")}
 
+    def _boosted(self, rec: Recording, data: dict[str, Any]) -> dict[str, Any]:
+        """Add ``boosts_count``/``boosts_url`` after the comment fields of boostable types."""
+        if rec.type not in BOOSTABLE_TYPES or "boosts_count" in data:
+            return data
+        anchor = next(k for k in ("comments_url", "bubble_up_url", "bookmark_url") if k in data)
+        _insert_after(data, anchor, {
+            "boosts_count": len(self.acct.boosts.get(rec.id, ())),
+            "boosts_url": self.recording_url(rec, "boosts.json")})
+        return data
+
     def recording(self, rec: Recording) -> dict[str, Any]:
         """The type-specific shape of any recording."""
         render = getattr(self, "_" + rec.type.replace("::", "_").lower(), None)
         if render is None:
             render = self._column if rec.type in COLUMN_TYPES else self._generic
-        return render(rec)
+        return self._boosted(rec, render(rec))
 
     def generic(self, rec: Recording) -> dict[str, Any]:
         """The thin projection ``/projects/recordings.json`` serves for every type.
@@ -187,7 +218,7 @@ class Renderer:
                           {"bubble_up_url": self.recording_url(rec, "bubble_up.json")})
         data["content"] = rec.title if rec.type == "Todo" else self.content(rec)
         data["content_attachments"] = self.attachments(rec)
-        return data
+        return self._boosted(rec, data)
 
     _generic = generic
 
@@ -422,6 +453,80 @@ class Renderer:
 
     _client_correspondence = _client_approval
 
+    def needles(self, gauge: Recording) -> list[Recording]:
+        """A gauge's active needles, newest first (the order of its needles listing)."""
+        found = [n for n in self.acct.kids(gauge.id, "Gauge::Needle") if n.status == ACTIVE]
+        return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)
+
+    def _gauge(self, rec: Recording) -> dict[str, Any]:
+        """Needle-less gauges omit the attachments and needle keys, as openapi describes."""
+        data = self.head(rec, parent=False)
+        needles = self.needles(rec)
+        data["description"] = self.content(rec)
+        if needles:
+            data["description_attachments"] = self.attachments(rec)
+        data["enabled"] = rec.extra["enabled"]
+        if needles:
+            data["last_needle_color"] = needles[0].extra["color"]
+            data["last_needle_position"] = needles[0].position
+        if len(needles) > 1:
+            data["previous_needle_position"] = needles[1].position
+        return data
+
+    def _gauge_needle(self, rec: Recording) -> dict[str, Any]:
+        data = self.head(rec)
+        _insert_after(data, "bookmark_url", self._comments(rec))
+        desc = self._rich(rec, "description")
+        data.update({"description": desc["description"],
+                     "description_attachments": desc["description_attachments"],
+                     "color": rec.extra["color"], "position": rec.position})
+        return data
+
+    def _timesheet_entry(self, rec: Recording) -> dict[str, Any]:
+        """The full entry (``timesheet/get.json``) plus the report's ``billable_status``."""
+        data = self.head(rec)
+        data.update({"date": rec.extra["date"], "description": rec.content,
+                     "hours": rec.extra["hours"],
+                     "billable_status": rec.extra["billable_status"],
+                     "person": self.person(rec.extra["person"])})
+        return data
+
+    def boost(self, boost: Boost) -> dict[str, Any]:
+        rec = self.acct.recordings[boost.recording_id]
+        return {"id": boost.id, "content": boost.content,
+                "created_at": self._ts(boost.created_at, rec.bucket_id),
+                "booster": self.person(boost.booster_id), "recording": self.ref(rec)}
+
+    def upload_version(self, event: Event, upload: Recording, current: bool) -> dict[str, Any]:
+        """One version event of an upload with the file it recorded."""
+        assert event.file is not None
+        filename, size = event.file
+        rest = f"uploads/{upload.id}/versions/{event.id}/download/{filename}"
+        return {
+            "id": event.id, "recording_id": upload.id, "action": event.action,
+            "details": event.details,
+            "created_at": self._ts(event.created_at, upload.bucket_id),
+            "creator": self.person(event.creator_id), "boosts_count": 0,
+            "boosts_url": self.recording_url(upload, f"events/{event.id}/boosts.json"),
+            "upload": {"content_type": "image/png", "byte_size": size, "filename": filename,
+                       "download_url": self.bucket_url(upload.bucket_id, rest),
+                       "app_download_url": f"{STORAGE_ORIGIN}/{self.acct.account_id}/buckets/"
+                                           f"{upload.bucket_id}/{rest}",
+                       "current": current},
+        }
+
+    def subscription(self, rec: Recording) -> dict[str, Any]:
+        """Subscribers: the creator, then assignees and participants (people only)."""
+        ids: list[int | str] = []
+        for pid in [rec.creator_id, *rec.extra.get("assignees", ()),
+                    *rec.extra.get("participants", ())]:
+            if pid not in ids and not self.acct.people[pid].system:
+                ids.append(pid)
+        owner = next(p.id for p in self.acct.people.values() if p.owner)
+        return {"subscribed": owner in ids, "count": len(ids),
+                "url": self.recording_url(rec, "subscription.json"),
+                "subscribers": [self.person(pid) for pid in ids]}
+
     # ------------------------------------------------------------------ tool roots
     def tool(self, rec: Recording) -> dict[str, Any]:
         """A dock tool's root recording (todoset, board, vault, schedule, chat, ...)."""
@@ -495,6 +600,37 @@ class Renderer:
             data["clientside"] = {"url": self.bucket_url(project.id, "client/board.json"),
                                   "app_url": f"{self.app}/buckets/{project.id}/client/board"}
         return data
+
+    def webhook(self, hook: Webhook, deliveries: bool = False) -> dict[str, Any]:
+        """The list shape; the member (``deliveries``) adds an empty ``recent_deliveries``."""
+        data: dict[str, Any] = {
+            "id": hook.id, "active": hook.active,
+            "created_at": self._ts(hook.created_at, hook.bucket_id),
+            "updated_at": self._ts(hook.updated_at, hook.bucket_id),
+            "payload_url": hook.payload_url, "types": list(hook.types),
+            "url": self.bucket_url(hook.bucket_id, f"webhooks/{hook.id}.json"),
+            "app_url": f"{self.app}/buckets/{hook.bucket_id}/webhooks/{hook.id}",
+        }
+        if deliveries:
+            data["recent_deliveries"] = []
+        return data
+
+    def chatbot(self, bot: Chatbot) -> dict[str, Any]:
+        """The admin view (the sandbox token is the account owner): with ``lines_url``."""
+        rest = f"chats/{bot.chat_id}/integrations/{bot.id}"
+        return {
+            "id": bot.id, "created_at": self._ts(bot.created_at, bot.bucket_id),
+            "updated_at": self._ts(bot.updated_at, bot.bucket_id),
+            "service_name": bot.service_name, "command_url": bot.command_url,
+            "url": self.bucket_url(bot.bucket_id, rest + ".json"),
+            "app_url": f"{self.app}/buckets/{bot.bucket_id}/{rest}",
+            "lines_url": f"{self.api}/integrations/{bot.key}/buckets/{bot.bucket_id}/chats/"
+                         f"{bot.chat_id}/lines",
+        }
+
+    def marker(self, marker: LineupMarker) -> dict[str, Any]:
+        return {"id": marker.id, "name": marker.name, "date": marker.date,
+                "created_at": stamp(marker.created_at), "updated_at": stamp(marker.updated_at)}
 
     def dock_item(self, project: Project, tool_id: int) -> dict[str, Any]:
         tool = next(t for t in project.dock if t.id == tool_id)

@@ -37,3 +37,18 @@ CATEGORIES = (("Announcement", "📢"), ("FYI", "✨"), ("Pitch", "💡"), ("Que
 QUESTIONS = ("What did you work on today?", "What will you do this week?", "Any blockers?")
 COLUMN_TITLES = ("Triage", "In Progress", "Review", "Done", "Not now")
 LINE_TEXTS = ("Morning all!", "Deploy done 🚀", "Lunch?", "Great job, team", "brb", "👍")
+GAUGE_TITLES = ("How far along are we?", "Are we on track?", "Launch readiness")
+NEEDLE_NOTES = (
+    "Shipped the onboarding flow — burndown looks good.", "Blocked on vendor sign-off.",
+    "QA found a few regressions; fixing.", "Ahead of plan after the sprint.",
+    "Scope grew; re-estimating.",
+)
+NEEDLE_COLORS = ("green", "yellow", "red")
+MARKERS = ("Product Launch", "Quarterly Review", "Code Freeze", "Offsite", "Board Meeting",
+           "Holiday Break")
+BOT_NAMES = ("Capistrano", "deploy", "Status Bot", "CI ✅", "Standup")
+BOOSTS = ("🎉", "👍", "🙌", "Nice!", "❤️", "Great work, team")
+TIMESHEET_NOTES = ("Client meeting prep", "Worked on project setup and initial planning",
+                   "Design review", "Bug triage", "Writing the handbook", "Call with vendor")
+WEBHOOK_TYPES = ("Todo", "Todolist", "Message", "Comment", "Document", "Upload",
+                 "Kanban::Card", "Schedule::Entry", "Question::Answer")

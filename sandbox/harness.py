@@ -28,6 +28,7 @@ from sandbox.bc4_app import Bc4App
 from sandbox.bc4_auth import Bc4Credentials
 from sandbox.bc4_data import generate_account as generate_bc4_account
 from sandbox.bc4_model import Bc4Account
+from sandbox.bc4_mutate import mutate as mutate_bc4_account
 from sandbox.bc4_paging import DEFAULT_GEAR, check_gear
 from sandbox.bc4_server import LAUNCHPAD, Bc4Server
 from sandbox.credentials import Credentials
@@ -225,6 +226,24 @@ class Sandbox:
     def inject(self, kind: str, path_regex: str = ".*", times: int = 1) -> None:
         """Make the next ``times`` requests whose path matches ``path_regex`` fail as ``kind``."""
         self._faults.inject(kind, path_regex, times)
+
+    # ------------------------------------------------------------------ changes
+    def mutate(self, n: int, seed: int = 0) -> dict[str, list[int]]:
+        """Apply ``n`` deterministic changes to the served account; ids changed, by kind.
+
+        BC4 (``sandbox.bc4_mutate``, safe while serving): create, update, trash, archive,
+        restore, complete, uncomplete and hard delete, listed under ``created``, ``updated``,
+        ``trashed``, ... plus the parents they ``touched``. BC2 delegates to
+        ``sandbox.bc2_mutate``; Backpack has none (NotImplementedError).
+        """
+        if isinstance(self.truth, Bc4Account) and isinstance(self._server, Bc4Server):
+            with self._server.app.lock:
+                return mutate_bc4_account(self.truth, n, seed)
+        if isinstance(self.truth, Bc2Account):
+            from sandbox.bc2_mutate import mutate as mutate_bc2_account  # owned by the BC2 side
+
+            return mutate_bc2_account(self.truth, n, seed)
+        raise NotImplementedError(f"mutate is not implemented for api={self.api!r}")
 
 
 def _plain(credentials: Credentials | Bc4Credentials | None) -> Credentials | None:

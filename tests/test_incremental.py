@@ -88,3 +88,46 @@ def test_status__says_what_the_next_run_does(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert "bookmark:   events since" in shown.stdout
     assert "next run:   incremental" in shown.stdout
+
+
+def bc4_config(box: Sandbox, output: Path, **overrides):
+    from extract.export import ExportConfig
+    from extract.grant import Grant
+    from extract.http import Credentials
+    from extract.oauth import Tokens
+
+    values = {"account_id": box.account_id, "base_url": box.base_url, "api": "bc4",
+              "user_agent": "basecamp-extract tests (tests@example.com)", "output": output,
+              "credentials": Credentials(), "grant": Grant(Tokens(box.credentials.token)),
+              "workers": 4}
+    values.update(overrides)
+    return ExportConfig(**values)
+
+
+def test_bc4__nothing_changed_costs_at_most_forty_requests(tmp_path):
+    """With a full export stored, expect the next run incremental and ≤ 40 requests."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        run_export(bc4_config(box, tmp_path))
+        box.reset_log()
+        again = run_export(bc4_config(box, tmp_path))
+    assert again.manifest["mode"] == "incremental" and again.ok
+    assert again.manifest["http"]["requests"] <= 40
+    assert again.manifest["count_mismatches"] == []
+
+
+def test_bc4__after_changes_equals_a_fresh_full_export(tmp_path):
+    """With creates, updates, status changes and hard deletes, expect the incremental
+    output to equal a full export of the changed account, row for row."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        run_export(bc4_config(box, tmp_path / "nightly"))
+        changed = box.mutate(16, seed=2)
+        assert {"created", "updated", "deleted"} <= set(changed)
+        box.reset_log()
+        nightly = run_export(bc4_config(box, tmp_path / "nightly"))
+        fresh = run_export(bc4_config(box, tmp_path / "fresh", cache=False))
+    assert nightly.manifest["mode"] == "incremental" and nightly.ok
+    assert nightly.manifest["http"]["requests"] < fresh.manifest["http"]["requests"]
+    got, want = tables(tmp_path / "nightly", "bc4"), tables(tmp_path / "fresh", "bc4")
+    assert got.keys() == want.keys()
+    for name in want:
+        assert got[name] == want[name], name

@@ -135,13 +135,13 @@ def test_output__unwritable_mid_run_keeps_the_previous_output(tmp_path, monkeypa
 
     monkeypatch.setattr(pq, "write_table", full_disk)
     with pytest.raises(OutputError) as failed:
-        export_to(tiny_sandbox, out)
+        export_to(tiny_sandbox, out, full=True)
     assert failed.value.exit_code == 5 and "No space left" in failed.value.one_line()
     after = {p: pq.read_metadata(p).num_rows for p in out.rglob("part-0.parquet")}
     assert after.keys() == before.keys() and after == before
     assert not [p for p in out.rglob("*.tmp")]
     monkeypatch.setattr(pq, "write_table", real)
     tiny_sandbox.reset_log()
-    result = export_to(tiny_sandbox, out)
+    result = export_to(tiny_sandbox, out, full=True)
     assert result.ok and result.manifest["resumed_units"] > 0
     assert tiny_sandbox.requests == []

@@ -39,6 +39,7 @@ class Client:
         self.sb = sb
         self.session = requests.Session()
         self.collections: list[tuple[str, Any]] = []
+        self.members: list[tuple[str, Any]] = []
 
     def headers(self) -> dict[str, str]:
         return {"User-Agent": UA, "Authorization": f"Bearer {self.sb.credentials.token}"}
@@ -48,9 +49,12 @@ class Client:
             url = self.sb.base_url + url
         return self.session.get(url, params=params or None, headers=self.headers(), timeout=10)
 
-    def member(self, url: str) -> Any:
+    def member(self, url: str, keep: bool = False) -> Any:
+        """One object; ``keep`` records it for the openapi and fixture checks."""
         response = self.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        if keep:
+            self.members.append((response.url, response.json()))
         return response.json()
 
     def walk(self, url: str, **params: str) -> list[Any]:
@@ -159,6 +163,49 @@ def recordings_strategy(client: Client) -> int:
     return seen
 
 
+BOOSTED_TYPES = ("Comment", "Document", "Kanban::Card", "Message", "Question::Answer",
+                 "Schedule::Entry", "Todo", "Todolist", "Upload")
+
+
+def extras_walk(client: Client) -> None:
+    """Read every extra collection once (no resource twice), keeping one member of each kind."""
+    projects = client.walk("/projects.json") + client.walk("/projects.json", status="archived")
+    client.walk("/lineup/markers.json")
+    for gauge in client.walk("/reports/gauges.json"):
+        assert gauge["type"] == "Gauge"
+    for project in projects:
+        pid = project["id"]
+        for needle in client.walk(f"/projects/{pid}/gauge/needles.json")[:1]:
+            client.member(f"/gauge_needles/{needle['id']}.json", keep=True)
+        for hook in client.walk(f"/buckets/{pid}/webhooks.json")[:1]:
+            client.member(f"/webhooks/{hook['id']}.json", keep=True)
+        entries = client.walk(f"/projects/{pid}/timesheet.json")
+        for entry in entries[:1]:
+            client.member(f"/timesheet_entries/{entry['id']}.json", keep=True)
+        for parent in sorted({e["parent"]["id"] for e in entries
+                              if e["parent"]["type"] != "Project"})[:3]:
+            client.walk(f"/recordings/{parent}/timesheet.json")
+        for tool in project["dock"]:
+            if tool["name"] == "chat" and tool["enabled"]:
+                for bot in client.walk(f"/buckets/{pid}/chats/{tool['id']}/integrations.json"):
+                    client.member(bot["url"], keep=True)
+    boosted = []
+    for kind in BOOSTED_TYPES:
+        rows = client.walk("/projects/recordings.json", type=kind)
+        boosted += [r for r in rows if r["boosts_count"]]
+        for row in rows[:1]:
+            whole = client.member(row["url"])
+            if "subscription_url" in whole:
+                client.member(whole["subscription_url"], keep=True)
+        if kind == "Upload":
+            for upload in rows:
+                for version in client.walk(f"/uploads/{upload['id']}/versions.json")[:1]:
+                    client.walk(version["boosts_url"])
+    for row in boosted:
+        for boost in client.walk(row["boosts_url"])[:1]:
+            client.member(f"/boosts/{boost['id']}.json", keep=True)
+
+
 @pytest.fixture
 def sb() -> Iterator[Sandbox]:
     with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
@@ -179,6 +226,7 @@ def walked() -> Iterator[Client]:
         recordings_strategy(client)
         for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
             client.walk(path)
+        extras_walk(client)
         yield client
 
 
@@ -659,7 +707,7 @@ def test_fidelity__openapi_schemas(walked: Client) -> None:
     components = _openapi_schema(copy.deepcopy(_openapi()["components"]))
     _allow_fixture_nulls(components, _fixture_null_keys())
     unmatched, checked, errors = set(), set(), []
-    for url, page in walked.collections:
+    for url, page in walked.collections + walked.members:
         found = _schema_for(url)
         if found is None:
             unmatched.add(urlsplit(url).path)
@@ -674,6 +722,21 @@ def test_fidelity__openapi_schemas(walked: Client) -> None:
     assert not unmatched
     assert len(checked) >= 20
     assert {"/{accountId}" + p for p in EVERYTHING_TODOS + EVERYTHING_CARDS} <= checked
+    assert {"/{accountId}" + p for p in EXTRA_TEMPLATES} <= checked, (
+        {"/{accountId}" + p for p in EXTRA_TEMPLATES} - checked)
+
+
+EXTRA_TEMPLATES = (
+    "/reports/gauges.json", "/projects/{projectId}/gauge/needles.json", "/gauge_needles/{needleId}",
+    "/lineup/markers.json", "/buckets/{bucketId}/webhooks.json", "/webhooks/{webhookId}",
+    "/buckets/{bucketId}/chats/{campfireId}/integrations.json",
+    "/buckets/{bucketId}/chats/{campfireId}/integrations/{chatbotId}",
+    "/projects/{projectId}/timesheet.json", "/recordings/{recordingId}/timesheet.json",
+    "/timesheet_entries/{entryId}", "/uploads/{uploadId}/versions.json",
+    "/recordings/{recordingId}/boosts.json",
+    "/recordings/{recordingId}/events/{eventId}/boosts.json", "/boosts/{boostId}",
+    "/recordings/{recordingId}/subscription.json",
+)
 
 
 _FIXTURES = {
@@ -690,6 +753,12 @@ _FIXTURES = {
     "templates/list.json": "/templates.json",
     "client_approvals/list.json": "/client/approvals.json",
     "client_correspondences/list.json": "/client/correspondences.json",
+    "gauges/get.json": "/reports/gauges.json", "gauges/needle_get.json": "/needles.json",
+    "lineup/list.json": "/lineup/markers.json", "webhooks/list.json": "/webhooks.json",
+    "campfires/chatbots_list.json": "/integrations.json",
+    "timesheet/project_report.json": "/timesheet.json", "timesheet/get.json": "/timesheet.json",
+    "uploads/versions.json": "/versions.json", "boosts/list.json": "/boosts.json",
+    "subscriptions/get.json": "/subscription.json",
 }
 
 
@@ -707,10 +776,12 @@ def test_fidelity__fixture_keys_and_types(walked: Client, fixture: str) -> None:
     _need_reference()
     suffix = _FIXTURES[fixture]
     expected = json.loads((REFERENCE / "fixtures" / fixture).read_text())
-    rows = [row for url, page in walked.collections
+    if isinstance(expected, dict):
+        expected = [expected]
+    rows = [row for url, page in walked.collections + walked.members
             if urlsplit(url).path.endswith(suffix) and (
                 suffix != "/replies.json" or "inbox_forwards" in url)
-            for row in page]
+            for row in (page if isinstance(page, list) else [page])]
     assert rows, f"no served rows for {suffix}"
     wanted: dict[str, set[str]] = {}
     for item in expected:
@@ -723,3 +794,329 @@ def test_fidelity__fixture_keys_and_types(walked: Client, fixture: str) -> None:
             continue
         assert served - {"null"} <= types - {"null"} or served <= types | {"null"}, (
             fixture, key, served, types)
+
+
+# ---------------------------------------------------------------------- extras: data rules
+def _projects(client: Client) -> list[dict[str, Any]]:
+    return client.walk("/projects.json") + client.walk("/projects.json", status="archived")
+
+
+def test_gauges__needles_belong_to_their_project(sb: Sandbox, client: Client) -> None:
+    """With each project's needles, expect them under that project's gauge, newest first."""
+    with_gauge = 0
+    for project in _projects(client):
+        needles = client.walk(f"/projects/{project['id']}/gauge/needles.json")
+        truth = sb.truth.projects[project["id"]]
+        assert bool(needles) == (truth.gauge_id is not None)
+        if not needles:
+            continue
+        with_gauge += 1
+        assert {n["bucket"]["id"] for n in needles} == {project["id"]}
+        assert {(n["parent"]["id"], n["parent"]["type"]) for n in needles} == {
+            (truth.gauge_id, "Gauge")}
+        stamps = [n["created_at"] for n in needles]
+        assert stamps == sorted(stamps, key=_instant, reverse=True) and 2 <= len(needles) <= 4
+        gauge = client.member(needles[0]["parent"]["url"])
+        assert gauge["last_needle_color"] == needles[0]["color"]
+        assert gauge["last_needle_position"] == needles[0]["position"]
+        assert gauge["previous_needle_position"] == needles[1]["position"]
+    assert with_gauge >= 1
+
+
+def _instant(stamp: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def test_gauges__report_active_projects_by_risk(default_sb: Sandbox) -> None:
+    """With /reports/gauges.json, expect active projects' gauges, red first; bucket_ids reorders."""
+    client = Client(default_sb)
+    active = {p["id"] for p in client.walk("/projects.json")}
+    gauges = client.walk("/reports/gauges.json")
+    truth = {p.id for p in default_sb.truth.projects.values() if p.gauge_id is not None
+             and p.status == "active" and not p.template}
+    assert {g["bucket"]["id"] for g in gauges} == truth and truth <= active
+    assert 0.25 <= len(truth) / len(active) <= 0.75
+    risk = {"red": 0, "yellow": 1, "green": 2}
+    order = [(risk[g["last_needle_color"]], g["bucket"]["name"]) for g in gauges]
+    assert order == sorted(order)
+    wanted = [g["bucket"]["id"] for g in gauges][::-1][:3]
+    picked = client.walk("/reports/gauges.json", bucket_ids=",".join(map(str, wanted)))
+    assert [g["bucket"]["id"] for g in picked] == wanted
+
+
+def test_timesheet__only_enabled_projects(sb: Sandbox, client: Client) -> None:
+    """With every project's timesheet, expect entries exactly where it is enabled, paged."""
+    enabled = 0
+    for project in _projects(client):
+        truth = sb.truth.projects[project["id"]]
+        entries = client.walk(f"/projects/{project['id']}/timesheet.json")
+        assert bool(entries) == truth.timesheet_enabled
+        assert "timesheet_enabled" not in project  # not in openapi.json's Project
+        if not entries:
+            continue
+        enabled += 1
+        assert {e["bucket"]["id"] for e in entries} == {project["id"]}
+        assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+        for parent in {e["parent"]["id"] for e in entries if e["parent"]["type"] != "Project"}:
+            own = client.walk(f"/recordings/{parent}/timesheet.json")
+            assert own and {e["parent"]["id"] for e in own} == {parent}
+            assert {e["id"] for e in own} <= {e["id"] for e in entries}
+    assert enabled >= 1
+    showcase = next(p for p in sb.truth.projects.values())
+    response = client.get(f"/projects/{showcase.id}/timesheet.json")
+    assert int(response.headers["X-Total-Count"]) == 20 and 'rel="next"' in response.headers["Link"]
+
+
+def test_timesheet__filters(sb: Sandbox, client: Client) -> None:
+    """With from/to/person_id, expect only the entries inside the window of that person."""
+    showcase = next(iter(sb.truth.projects))
+    url = f"/projects/{showcase}/timesheet.json"
+    entries = client.walk(url)
+    middle = entries[len(entries) // 2]["date"]
+    assert {e["id"] for e in client.walk(url, **{"from": middle})} == {
+        e["id"] for e in entries if e["date"] >= middle}
+    assert {e["id"] for e in client.walk(url, to=middle)} == {
+        e["id"] for e in entries if e["date"] <= middle}
+    person = entries[0]["person"]["id"]
+    assert {e["id"] for e in client.walk(url, person_id=str(person))} == {
+        e["id"] for e in entries if e["person"]["id"] == person}
+
+
+def test_webhooks__per_project_whole_set(sb: Sandbox, client: Client) -> None:
+    """With each project's webhooks, expect the truth's 0-2 hooks in one page, URLs followable."""
+    counts = []
+    for project in _projects(client):
+        response = client.get(f"/buckets/{project['id']}/webhooks.json")
+        hooks = response.json()
+        assert "Link" not in response.headers
+        assert int(response.headers["X-Total-Count"]) == len(hooks) <= 2
+        assert [h["id"] for h in hooks] == [h.id for h in sb.truth.webhooks[project["id"]]]
+        for hook in hooks:
+            assert client.member(hook["url"])["recent_deliveries"] == []
+        counts.append(len(hooks))
+    assert max(counts) == 2 and any(h["id"] > 2**53 for p in _projects(client)
+                                    for h in client.walk(f"/buckets/{p['id']}/webhooks.json"))
+
+
+def test_chatbots__per_campfire(sb: Sandbox, client: Client) -> None:
+    """With each campfire's integrations, expect its own bots (1-2 on a few campfires)."""
+    served = {}
+    for chat in client.walk("/chats.json"):
+        bucket = chat["bucket"]["id"]
+        bots = client.walk(f"/buckets/{bucket}/chats/{chat['id']}/integrations.json")
+        served[chat["id"]] = bots
+        for bot in bots:
+            assert f"/buckets/{bucket}/chats/{chat['id']}/integrations/{bot['id']}" in bot["url"]
+            assert client.member(bot["url"])["id"] == bot["id"]
+    assert any(served.values()) and all(len(b) <= 2 for b in served.values())
+    assert client.get(f"/chats/{next(iter(served))}/integrations.json").status_code == 404
+
+
+def test_boosts__count_matches_served(sb: Sandbox, client: Client) -> None:
+    """With boostable rows, expect boosts_count to equal the boosts served for the recording."""
+    boosted = 0
+    for kind in BOOSTED_TYPES:
+        for index, row in enumerate(client.walk("/projects/recordings.json", type=kind)):
+            boosts = client.walk(row["boosts_url"])
+            assert len(boosts) == row["boosts_count"]
+            assert all(b["recording"]["id"] == row["id"] for b in boosts)
+            if boosts or index == 0:
+                assert client.member(row["url"])["boosts_count"] == len(boosts)
+            boosted += bool(boosts)
+    assert boosted >= 3
+    assert BIG_ID in {r["id"] for r in client.walk("/projects/recordings.json", type="Message")
+                      if r["boosts_count"] == 3}
+
+
+def test_versions__newest_is_current(sb: Sandbox, client: Client) -> None:
+    """With each upload's versions, expect newest first, one current, matching the upload."""
+    longest = 0
+    for upload in client.walk("/projects/recordings.json", type="Upload"):
+        response = client.get(f"/uploads/{upload['id']}/versions.json")
+        versions = response.json()
+        assert "Link" not in response.headers
+        assert int(response.headers["X-Total-Count"]) == len(versions) >= 1
+        assert [v["upload"]["current"] for v in versions] == [True] + [False] * (len(versions) - 1)
+        assert versions[-1]["action"] == "created"
+        assert {v["action"] for v in versions[:-1]} <= {"blob_changed"}
+        assert all(v["recording_id"] == upload["id"] for v in versions)
+        whole = client.member(upload["url"])
+        assert versions[0]["upload"]["byte_size"] == whole["byte_size"]
+        assert _instant(versions[0]["created_at"]) <= _instant(whole["updated_at"])
+        longest = max(longest, len(versions))
+    assert longest == 3
+
+
+def test_subscription__subscribers(sb: Sandbox, client: Client) -> None:
+    """With a to-do's subscription, expect count = subscribers, creator and assignees in it."""
+    todo = next(t for t in client.walk("/todos/open.json")[0]["todos"] if t["assignees"])
+    body = client.member(todo["subscription_url"])
+    ids = [p["id"] for p in body["subscribers"]]
+    assert body["count"] == len(ids) == len(set(ids))
+    assert {todo["creator"]["id"], *(a["id"] for a in todo["assignees"])} <= set(ids)
+    assert body["url"] == todo["subscription_url"]
+    line = client.walk(client.walk("/chats.json")[0]["lines_url"])[0]
+    assert client.get(f"/recordings/{line['id']}/subscription.json").status_code == 404
+
+
+def test_markers__whole_and_dated(sb: Sandbox, client: Client) -> None:
+    """With /lineup/markers.json, expect a handful of markers by date, in one page."""
+    response = client.get("/lineup/markers.json")
+    markers = response.json()
+    assert 3 <= len(markers) == int(response.headers["X-Total-Count"]) <= 6
+    assert [m["date"] for m in markers] == sorted(m["date"] for m in markers)
+    assert "Link" not in response.headers
+
+
+def test_extras__whole_sets_ignore_the_gear() -> None:
+    """With page_gear=(1,), expect whole-set routes unpaged and every extra route deterministic."""
+    with Sandbox(api="bc4", rate_limit=None, page_gear=(1,)) as sb:
+        client = Client(sb)
+        showcase = next(iter(sb.truth.projects))
+        chat = next(t.id for t in sb.truth.projects[showcase].dock if t.name == "chat")
+        upload = next(r.id for r in sb.truth.recordings.values()
+                      if r.type == "Upload" and len(sb.truth.events[r.id]) == 3)
+        for path in ("/lineup/markers.json", f"/buckets/{showcase}/webhooks.json",
+                     f"/buckets/{showcase}/chats/{chat}/integrations.json",
+                     f"/uploads/{upload}/versions.json"):
+            response = client.get(path)
+            assert len(response.json()) >= 2 and "Link" not in response.headers, path
+        assert 'rel="next"' in client.get(f"/projects/{showcase}/timesheet.json").headers["Link"]
+
+
+def test_oracle__counts_extra_routes() -> None:
+    """With a geared (2, 3) walk of every extra route, expect the oracle to match the walk."""
+    with Sandbox(api="bc4", rate_limit=None, page_gear=(2, 3)) as sb:
+        client = Client(sb)
+        extras_walk(client)
+        assert any(len(page) == 3 for _, page in client.collections)
+        assert sb.minimum_requests() == len(sb.requests)
+
+
+# ---------------------------------------------------------------------- mutate
+def _changed(sb: Sandbox, summary: dict[str, list[int]], kind: str) -> set[int]:
+    """Ids in the summary that are still active ``kind`` rows of active projects."""
+    ids = {i for values in summary.values() for i in values}
+    live = _live(sb, kind)
+    return {i for i in ids if i in live}
+
+
+def test_mutate__changed_todos_first(sb: Sandbox, client: Client) -> None:
+    """With mutations, expect the changed to-dos first in the updated_at-desc listing."""
+    before = max(r.updated_at for r in sb.truth.recordings.values())
+    summary = sb.mutate(12, seed=1)
+    changed = _changed(sb, summary, "Todo")
+    assert changed
+    rows = client.walk("/projects/recordings.json", type="Todo", sort="updated_at",
+                       direction="desc")
+    assert {r["id"] for r in rows[: len(changed)]} == changed
+    assert all(_instant(r["updated_at"]) > before for r in rows[: len(changed)])
+    assert all(_instant(r["updated_at"]) <= before for r in rows[len(changed):])
+
+
+def test_mutate__summary_and_clock(sb: Sandbox) -> None:
+    """With mutate, expect every change kind listed and each change at a later whole second."""
+    before = max(r.updated_at for r in sb.truth.recordings.values())
+    summary = sb.mutate(40, seed=0)
+    assert set(summary) == {"created", "updated", "trashed", "archived", "restored",
+                            "completed", "uncompleted", "deleted", "touched"}
+    assert sum(len(v) for k, v in summary.items() if k != "touched") == 40
+    assert all(summary[k] for k in ("created", "updated", "deleted", "completed"))
+    for rec_id in summary["created"] + summary["updated"]:
+        rec = sb.truth.recordings.get(rec_id)
+        if rec is not None:
+            assert rec.updated_at > before and rec.updated_at.microsecond == 0
+    for rec_id in summary["created"]:
+        rec = sb.truth.recordings.get(rec_id)
+        if rec is not None and rec.parent_id in sb.truth.recordings:
+            assert sb.truth.recordings[rec.parent_id].updated_at >= rec.created_at
+    assert sb.mutate(5, seed=0) != sb.mutate(5, seed=0)  # later calls draw new changes
+
+
+def _typed_ids(value: Any) -> set[int]:
+    """Ids of every recording-like object (anything with a ``type``) in a JSON value."""
+    found: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "type" in item and isinstance(item.get("id"), int):
+                found.add(item["id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_mutate__deleted_gone_everywhere() -> None:
+    """With hard deletes, expect the recordings (and their subtrees) in no listing, 404 alone."""
+    with Sandbox(api="bc4", rate_limit=None) as sb:
+        summary = sb.mutate(30, seed=2)
+        assert summary["deleted"]
+        gone = set(sb.truth.tombstones)
+        client = Client(sb)
+        container_walk(client)
+        recordings_strategy(client)
+        for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
+            client.walk(path)
+        extras_walk(client)
+        seen = set().union(*(_typed_ids(page) for _, page in client.collections))
+        assert seen and not seen & gone
+        for rec_id in gone:
+            assert client.get(f"/recordings/{rec_id}.json").status_code == 404
+
+
+def _pages(seed: int) -> list[tuple[str, bytes]]:
+    with Sandbox(api="bc4", rate_limit=None) as sb:
+        sb.mutate(15, seed=seed)
+        client = Client(sb)
+        container_walk(client)
+        recordings_strategy(client)
+        return [(url.replace(sb.origin, "ORIGIN"),
+                 json.dumps(page).replace(sb.origin, "ORIGIN").encode())
+                for url, page in client.collections]
+
+
+def test_mutate__same_seed_same_pages() -> None:
+    """With two sandboxes mutated alike, expect identical pages; another seed differs."""
+    assert _pages(7) == _pages(7) != _pages(8)
+
+
+def test_mutate__validators_of_affected_listings_move(sb: Sandbox, client: Client) -> None:
+    """With a mutation, expect a listing whose body changed to get a new ETag and a later
+    Last-Modified (so neither validator answers 304), and an unchanged one to stay 304."""
+    lists = sorted(r.id for r in sb.truth.recordings.values() if r.type == "Todolist")
+    urls = ["/projects/recordings.json?type=Todo", "/people.json",
+            *(f"/todolists/{i}/todos.json{q}" for i in lists for q in ("", "?completed=true"))]
+    before = {url: client.get(url) for url in urls}
+    sb.mutate(10, seed=3)
+    moved = 0
+    for url in urls:
+        old = before[url].headers
+        by_etag = client.session.get(sb.base_url + url, headers={
+            **client.headers(), "If-None-Match": old["ETag"]})
+        by_date = client.session.get(sb.base_url + url, headers={
+            **client.headers(), "If-Modified-Since": old["Last-Modified"]})
+        if client.get(url).content == before[url].content:
+            assert by_etag.status_code == 304, url
+            continue
+        moved += 1
+        assert by_etag.status_code == by_date.status_code == 200, url
+        assert by_etag.headers["ETag"] != old["ETag"]
+        assert _http_date(by_etag.headers["Last-Modified"]) > _http_date(old["Last-Modified"])
+    assert moved >= 2
+    assert client.get("/people.json").content == before["/people.json"].content
+
+
+def _http_date(text: str) -> Any:
+    from email.utils import parsedate_to_datetime
+
+    return parsedate_to_datetime(text)
+
+
+def test_mutate__backpack_not_implemented() -> None:
+    """With a Backpack sandbox, expect mutate to raise NotImplementedError."""
+    with pytest.raises(NotImplementedError):
+        Sandbox(api="backpack").mutate(1)

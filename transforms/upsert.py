@@ -42,10 +42,10 @@ def superseded(stored: pa.Table, spec: Table, new: pa.Table,
     if new.num_rows:
         keys = [k for k in spec.key if k != ORDINAL] if spec.child_of else list(spec.key)
         if not spec.child_of:
-            mask = pc.or_(mask, _in(stored, new, {k: k for k in keys}))
+            mask = pc.or_(mask, matches(stored, new, {k: k for k in keys}))
     if new_parents is not None and new_parents[0].num_rows:
         parents, link = new_parents
-        mask = pc.or_(mask, _in(stored, parents, link))
+        mask = pc.or_(mask, matches(stored, parents, link))
     for wanted in filters:
         hit = pa.array([True] * stored.num_rows, pa.bool_())
         for column, value in wanted.items():
@@ -75,7 +75,7 @@ def only_buckets(data: pa.Table, buckets: Mapping[str, set[Any]]) -> pa.Table:
     return data.filter(in_buckets(data, buckets))
 
 
-def _in(stored: pa.Table, other: pa.Table, link: Mapping[str, str]) -> pa.Array:
+def matches(stored: pa.Table, other: pa.Table, link: Mapping[str, str]) -> pa.Array:
     """Rows of ``stored`` whose ``link`` columns match some row of ``other``."""
     left = list(link)
     right = [link[c] for c in left]
@@ -114,3 +114,20 @@ def partitions_of(spec: Table, data: pa.Table) -> Iterator[tuple[dict[str, Any],
         count = run.pop("count_all")
         yield run, ordered.slice(offset, count)
         offset += count
+
+
+def retitle_parents(data: pa.Table, titles: Mapping[Any, str]) -> tuple[pa.Table, int]:
+    """Refresh ``parent__title``, a copy of the parent's title that the child's own
+    ``updated_at`` does not track; returns the table and how many rows changed."""
+    if not titles or data.num_rows == 0 or "parent__title" not in data.column_names \
+            or "parent__id" not in data.column_names:
+        return data, 0
+    ids = data["parent__id"].to_pylist()
+    old = data["parent__title"].to_pylist()
+    new = [titles.get(i, t) if i is not None else t for i, t in zip(ids, old, strict=True)]
+    changed = sum(1 for a, b in zip(old, new, strict=True) if a != b)
+    if not changed:
+        return data, 0
+    index = data.column_names.index("parent__title")
+    column = pa.array(new, data.schema.field("parent__title").type)
+    return data.set_column(index, "parent__title", column), changed

@@ -181,7 +181,8 @@ EVENT_DETAIL_LISTS = ("added_person_ids", "removed_person_ids", "notified_recipi
 dock, dock_table = listed("projects", "dock", "project_id", dict(DOCK_ITEM), ACCOUNT)
 # Each dock entry is also a (thin) row of its tool's table, so every tool table is filled
 # without one GET per tool; a tool's own GET, where the crawl makes one, completes the row.
-DOCK_TOOLS = {"todoset": "todosets", "message_board": "message_boards", "vault": "vaults",
+# Folders (vaults) are recordings: the recordings listing has every one, the docked one too.
+DOCK_TOOLS = {"todoset": "todosets", "message_board": "message_boards",
               "schedule": "schedules", "chat": "campfires", "questionnaire": "questionnaires",
               "inbox": "inboxes", "kanban_board": "card_tables"}
 dock_routes = (dock, *(Child(table, {"project_id": "id"}, where={"name": name})
@@ -313,7 +314,7 @@ TABLES = Registry("bc4", [
           doc="Messages; `category__*` is the message type."),
     msg_files_table,
     Table("vaults", key=("id",), partition=PROJECT,
-          columns={**RECORDING, "position": INT, "name": STR, "enabled": BOOL,
+          columns={**RECORDING, "position": INT,
                    **cols("documents_count uploads_count vaults_count", INT),
                    **cols("documents_url uploads_url vaults_url", STR)},
           doc="Docs & Files folders; the docked one has no parent, nested ones have a Vault."),

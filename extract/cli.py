@@ -96,9 +96,11 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--full", is_flag=True,
                      help="Export everything even when an earlier run left bookmarks (the "
                           "default is incremental then)."),
-        click.option("--with-events", is_flag=True,
-                     help="Basecamp 4: also export each recording's events (one request per "
-                          "recording)."),
+        click.option("--with", "with_", metavar="WHAT",
+                     help="Basecamp 4: also run costly per-recording fan-outs, comma-separated: "
+                          "events, boosts, subscriptions, versions (one request per "
+                          "recording each)."),
+        click.option("--with-events", is_flag=True, help="Same as --with events."),
         click.option("--timezone", envvar="BASECAMP_TIMEZONE",
                      help="Zone of timestamps that carry none (Backpack; default: the "
                           "account's own, from me.xml) [env BASECAMP_TIMEZONE]."),
@@ -448,8 +450,15 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
         retries=options["retries"], grant=grant,
-        options=("events",) if options["with_events"] else (), full=options["full"],
+        options=_fan_outs(options), full=options["full"],
     )
+
+
+def _fan_outs(options: dict[str, Any]) -> tuple[str, ...]:
+    chosen = {w.strip() for w in (options["with_"] or "").split(",") if w.strip()}
+    if options["with_events"]:
+        chosen.add("events")
+    return tuple(sorted(chosen))
 
 
 def _parse_rate(text: str) -> RateLimit:

@@ -169,6 +169,9 @@ class RecordingsFeed:
     name = "recordings"
     LISTING = "recordings_by_type__"
     EXTRA = frozenset({"projects", "projects__archived", "projects__trashed", "campfires"})
+    # Account-level listings read again, whole, whenever anything changed.
+    RELISTED = frozenset({"people", "templates", "templates__archived", "templates__trashed",
+                          "gauges", "lineup_markers", "report_timesheet"})
 
     def __init__(self) -> None:
         self.rows: dict[int, tuple[datetime, str, Any, str]] = {}
@@ -293,8 +296,7 @@ class RecordingsFeed:
         bucket_endpoints |= {c.id for e in list(bucket_endpoints) for c in CATALOG.crawled
                              if e in CATALOG.ancestors(c.id) and c.id in everything}
         if changes.any:
-            wanted |= bucket_endpoints | {"people", "templates", "templates__archived",
-                                          "templates__trashed"}
+            wanted |= bucket_endpoints | self.RELISTED
         wanted &= everything
         endpoints = set(wanted)
         for endpoint_id in wanted:  # gathered listings and dock walks need the projects again
@@ -312,11 +314,11 @@ class RecordingsFeed:
         for e in bucket_endpoints:
             bucket_tables |= _closure(registry, CATALOG[e].table) & tables
         filters = {t: [{"status": s}] for t, s in self.reconcile_tables.items()}
-        whole = {t for t in tables if _root(registry, t) in {
-            "projects", "people", "templates", "campfires", "todosets", "message_boards",
-            "schedules", "questionnaires", "inboxes"}}
-        if not changes.any:
-            whole -= {t for t in whole if _root(registry, t) in {"people", "templates"}}
+        every_run = {"projects", "campfires", "todosets", "message_boards", "schedules",
+                     "questionnaires", "inboxes"}
+        relisted = {CATALOG[e].table for e in self.RELISTED}
+        whole = {t for t in tables
+                 if _root(registry, t) in every_run | (relisted if changes.any else set())}
         return Plan(endpoints if wanted else set(), allow,
                     Scope(tables=whole, buckets={"project_id": changes.buckets["project_id"]},
                           bucket_tables=bucket_tables - whole, filters=filters))

@@ -37,7 +37,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -140,6 +140,7 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("projects/{project}/gauge/needles/{id}", "project_needle", "member"),
     ("gauge_needles/{id}", "gauge_needle", "member"),
     ("lineup/markers", "markers", "whole"),
+    ("reports/timesheet", "report_timesheet", "whole"),
     ("webhooks", "webhooks", "bucket-whole"),
     ("webhooks/{id}", "webhook", "member"),
     ("chats/{id}/integrations", "chatbots", "bucket-whole"),
@@ -664,6 +665,19 @@ class Bc4App:
         entries = (r for r in self.account.recordings.values()
                    if r.type == "Timesheet::Entry" and r.bucket_id == id)
         return self._timesheet(entries, query, self._scope_modified(("Timesheet::Entry",), {id}))
+
+    def _route_report_timesheet(self, query: Mapping[str, str]) -> Listing:
+        """Every enabled live project's entries at once; without ``from`` the prose's default
+        window applies (the last month), so a complete read passes ``from`` and ``to``."""
+        if not query.get("from") and not query.get("start_date"):
+            start = (self.account.now - timedelta(days=31)).date().isoformat()
+            query = {**query, "from": start}
+        enabled = {p.id for p in self.account.projects.values()
+                   if p.timesheet_enabled and p.status != TRASHED and not p.template}
+        entries = (r for r in self.account.recordings.values()
+                   if r.type == "Timesheet::Entry" and r.bucket_id in enabled)
+        return self._timesheet(entries, query,
+                               self._scope_modified(("Timesheet::Entry",), enabled))
 
     def _route_recording_timesheet(self, query: Mapping[str, str], id: int) -> Listing:
         rec = self._recording(id, ())

@@ -79,7 +79,8 @@ def container_walk(client: Client) -> int:
     projects = []
     for status in STATUSES:
         projects += client.walk("/projects.json", status=status)
-    for path in ("/people.json", "/templates.json", "/chats.json"):
+    for path in ("/people.json", "/templates.json", "/chats.json", "/reports/gauges.json",
+                 "/lineup/markers.json"):
         seen += len(client.walk(path))
     commentable: list[dict[str, Any]] = []
     for project in projects:
@@ -88,6 +89,9 @@ def container_walk(client: Client) -> int:
         pid = project["id"]
         seen += len(client.walk(f"/projects/{pid}/people.json"))
         seen += len(client.walk(f"/buckets/{pid}/categories.json"))
+        seen += len(client.walk(f"/buckets/{pid}/webhooks.json"))
+        seen += len(client.walk(f"/projects/{pid}/timesheet.json"))
+        seen += len(client.walk(f"/projects/{pid}/gauge/needles.json"))
         if project["clients_enabled"]:
             for kind in ("approvals", "correspondences"):
                 for item in client.walk(f"/buckets/{pid}/client/{kind}.json"):
@@ -131,6 +135,7 @@ def _walk_tool(client: Client, tool: dict[str, Any]) -> list[dict[str, Any]]:
             rows += client.walk(root["entries_url"], status=status)
     elif name == "chat":
         client.walk(root["lines_url"])
+        client.walk(f"/buckets/{root['bucket']['id']}/chats/{root['id']}/integrations.json")
     elif name == "questionnaire":
         for question in client.walk(root["questions_url"]):
             rows += client.walk(question["answers_url"])

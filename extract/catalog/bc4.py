@@ -70,6 +70,10 @@ def has_replies(row: Record) -> bool:
     return (row.get("replies_count") or 0) > 0
 
 
+def has_boosts(row: Record) -> bool:
+    return (row.get("boosts_count") or 0) > 0
+
+
 def clients_enabled(row: Record) -> bool:
     return bool(row.get("clients_enabled")) and live(row)
 
@@ -137,6 +141,7 @@ def _uncrawled(id_: str, path: str, table: str, note: str, **kw) -> Endpoint:
 RECORDING_EVENT_PARENTS = tuple(
     f"recordings_by_type__{_slug(kind)}__{status}"
     for kind in LISTED_TYPES if kind != "Comment" for status in STATUSES)
+COMMENT_PARENTS = tuple(f"recordings_by_type__comment__{status}" for status in STATUSES)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     # -- account level --------------------------------------------------------------------------
@@ -145,10 +150,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *_per_status("templates", "/templates.json", "templates"),
     _listing("campfires", "/chats.json", "campfires", row_ctx=BUCKET,
              note="active projects' campfires in full; archived projects' come from the dock"),
-    _uncrawled("gauges", "/reports/gauges.json", "gauges", row_ctx=BUCKET,
-               note="BC5 gauges; not served by the sandbox yet, so not crawled"),
-    _uncrawled("lineup_markers", "/lineup/markers.json", "lineup_markers", paging="none",
-               note="not served by the sandbox yet, so not crawled"),
+    _listing("gauges", "/reports/gauges.json", "gauges", row_ctx=BUCKET,
+             note="BC5: gauges of active projects; needles are read only where one exists"),
+    Endpoint("lineup_markers", "/lineup/markers.json", "lineup_markers", paging="none"),
     _uncrawled("pingable_people", "/circles/people.json", "people",
                note="a subset of people"),
     # -- every project's content, account-wide ---------------------------------------------------
@@ -190,12 +194,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "/buckets/{project_id}/client/recordings/{recording_id}/replies.json",
              "client_replies", parents=("client_approvals", "client_correspondences"),
              where=has_replies, bind={"recording_id": "id"}),
-    _uncrawled("webhooks", "/buckets/{project_id}/webhooks.json", "webhooks",
-               "admin-only and not served by the sandbox yet, so not crawled"),
-    _uncrawled("gauge_needles", "/projects/{project_id}/gauge/needles.json", "gauge_needles",
-               "BC5 gauges; not served by the sandbox yet, so not crawled"),
+    _in_project("webhooks", "/buckets/{project_id}/webhooks.json", "webhooks",
+                note="admins only: other tokens get 403, which skips the unit"),
+    _listing("gauge_needles", "/projects/{project_id}/gauge/needles.json", "gauge_needles",
+             parents=("gauges",), bind={"project_id": "bucket.id"}),
     _uncrawled("timesheet_project", "/projects/{project_id}/timesheet.json",
-               "timesheet_entries", "not served by the sandbox yet, so not crawled"),
+               "timesheet_entries", "report_timesheet has every project's entries at once"),
     # -- through the dock ---------------------------------------------------------------------
     _on_dock("campfire_lines", "/chats/{campfire_id}/lines.json", "campfire_lines",
              "campfire_id", "chat"),
@@ -210,8 +214,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "card_table_id", "kanban_board", kind="member", paging="none"),
     _uncrawled("campfire_uploads", "/chats/{campfire_id}/uploads.json", "campfire_lines",
                "upload lines are lines: campfire_lines has them"),
-    _uncrawled("chatbots", "/buckets/{project_id}/chats/{campfire_id}/integrations.json",
-               "chatbots", "not served by the sandbox yet, so not crawled"),
+    _on_dock("chatbots", "/buckets/{project_id}/chats/{campfire_id}/integrations.json",
+             "chatbots", "campfire_id", "chat"),
     _uncrawled("todolists", "/todosets/{todoset_id}/todolists.json", "todolists", RECORDINGS),
     _uncrawled("todolist_groups", "/todolists/{todolist_id}/groups.json", "todolists",
                RECORDINGS),
@@ -239,16 +243,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              parents=RECORDING_EVENT_PARENTS, bind={"recording_id": "id"}, paging="link",
              opt_in="events",
              note="one request per recording: opt-in with --with-events"),
-    _uncrawled("boosts", "/recordings/{recording_id}/boosts.json", "boosts",
-               "one request per recording; boosts_count is on every row"),
+    Endpoint("boosts", "/recordings/{recording_id}/boosts.json", "boosts",
+             parents=RECORDING_EVENT_PARENTS + COMMENT_PARENTS, where=has_boosts,
+             bind={"recording_id": "id"}, paging="link", opt_in="boosts",
+             note="one request per boosted recording (boosts_count > 0): --with boosts"),
     _uncrawled("event_boosts", "/recordings/{recording_id}/events/{event_id}/boosts.json",
                "boosts", "one request per event"),
-    _uncrawled("subscriptions", "/recordings/{recording_id}/subscription.json",
-               "subscriptions", "one request per recording", kind="member", paging="none"),
+    Endpoint("subscriptions", "/recordings/{recording_id}/subscription.json",
+             "subscriptions", kind="member", paging="none",
+             parents=RECORDING_EVENT_PARENTS, bind={"recording_id": "id"},
+             opt_in="subscriptions",
+             note="one request per recording: --with subscriptions"),
     _uncrawled("timesheet_recording", "/recordings/{recording_id}/timesheet.json",
                "timesheet_entries", "one request per recording; timesheet_project has them"),
-    _uncrawled("upload_versions", "/uploads/{upload_id}/versions.json", "upload_versions",
-               "one request per upload; not served by the sandbox yet"),
+    Endpoint("upload_versions", "/uploads/{upload_id}/versions.json", "upload_versions",
+             parents=tuple(f"recordings_by_type__upload__{s}" for s in STATUSES),
+             bind={"upload_id": "id"}, paging="link", opt_in="versions",
+             note="one request per upload: --with versions"),
     # -- reports and the token user's views -------------------------------------------------------
     _uncrawled("assignable_people", "/reports/todos/assigned.json", "people",
                "a subset of people", paging="none"),
@@ -256,9 +267,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                "a view of todos", paging="none"),
     _uncrawled("report_overdue_todos", "/reports/todos/overdue.json", "todos",
                "a view of todos", paging="none"),
-    _uncrawled("report_timesheet", "/reports/timesheet.json", "timesheet_entries",
-               "a dated view of timesheet_project (default window: last month)",
-               paging="none"),
+    Endpoint("report_timesheet", "/reports/timesheet.json", "timesheet_entries",
+             paging="link", row_ctx=BUCKET, params={"from": "1970-01-01", "to": "9999-12-31"},
+             note="every project's entries in one answer; the default window is only the "
+                  "last month, so the whole range is asked for"),
     _uncrawled("report_upcoming_schedule", "/reports/schedules/upcoming.json",
                "schedule_entries", "a dated view of schedule entries", paging="none"),
     _uncrawled("folders", "/stacks.json", "projects", USER_SCOPED, paging="none"),

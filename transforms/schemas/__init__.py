@@ -33,6 +33,7 @@ CONTEXT_TYPES: dict[str, pa.DataType] = {
     "bucket_id": ID,
     "account": STR,
     "page_id": ID,
+    "recording_id": ID,
 }
 ACCOUNT: tuple[str, ...] = ("account_id",)
 PROJECT: tuple[str, ...] = ("account_id", "project_id")

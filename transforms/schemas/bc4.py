@@ -445,10 +445,11 @@ TABLES = Registry("bc4", [
                    **nested("recording", PARENT)},
           doc="Boosts (short reactions) on a recording or event."),
     Table("subscriptions", key=("recording_id",), partition=PROJECT,
-          columns={"recording_id": ID, "subscribed": BOOL, "count": INT, "url": STR},
+          context=("recording_id",),
+          columns={"subscribed": BOOL, "count": INT, "url": STR},
           children={"subscribers": subscribers},
-          doc="Who is notified about a recording. The response has no id: the crawl passes "
-              "`recording_id` as a row constant."),
+          doc="Who is notified about a recording. The response has no id: `recording_id` "
+              "comes from the request path."),
     subscribers_table,
     Table("client_approvals", key=("id",), partition=PROJECT,
           columns={**RECORDING, "subscription_url": STR, **rich("content"),

@@ -362,17 +362,22 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     account = {fam.account_column: config.account_id}
     existing = parquet.existing_partitions(config.output, config.api, spec, account)
     stored = _read_stored(config, name, existing)
-    if name in scope.bucket_tables:
+    link = upsert.parent_link(fam.registry, spec)
+    if link and link[0] in new:
+        # A child list goes with its parent row: only children of the parent rows this run
+        # keeps are new, and they replace every stored child of those parents.
+        rows = rows.filter(upsert.matches(rows, new[link[0]], link[1]))
+    if name in scope.bucket_tables and not link:
         rows = upsert.only_buckets(rows, scope.buckets)
         mask = upsert.in_buckets(stored, scope.buckets) if stored is not None else None
     else:
-        link = upsert.parent_link(fam.registry, spec)
         parents = (new[link[0]], link[1]) if link and link[0] in new else None
         mask = upsert.superseded(stored, spec, rows, parents, scope.filters.get(name, [])) \
             if stored is not None else None
-        if stored is not None and link and link[0] in final:
-            orphans = pc.invert(upsert.matches(stored, final[link[0]], link[1]))
-            mask = pc.or_(mask, orphans)  # the parent row is gone (deleted, reconciled)
+    if stored is not None and link and link[0] in final:
+        orphans = pc.invert(upsert.matches(stored, final[link[0]], link[1]))
+        mask = pc.or_(mask, orphans)  # the parent row is gone (deleted, reconciled)
+    new[name] = rows
     retitled = 0
     if stored is not None and scope.titles:
         stored, retitled = upsert.retitle_parents(stored, scope.titles)

@@ -82,10 +82,13 @@ def matches(stored: pa.Table, other: pa.Table, link: Mapping[str, str]) -> pa.Ar
     if any(c not in stored.column_names for c in left) or \
             any(c not in other.column_names for c in right):
         return pa.array([False] * stored.num_rows, pa.bool_())
+    if stored.num_rows == 0:
+        return pa.array([], pa.bool_())
     marker = "__present__"
     found = other.select(right).rename_columns(left).group_by(left).aggregate([])
     found = found.append_column(marker, pa.array([True] * found.num_rows, pa.bool_()))
-    indexed = stored.select(left).append_column("__row__", pa.array(range(stored.num_rows)))
+    indexed = stored.select(left).append_column(
+        "__row__", pa.array(range(stored.num_rows), pa.int64()))
     joined = indexed.join(found, keys=left, join_type="left outer").sort_by("__row__")
     return pc.fill_null(joined[marker], False)
 

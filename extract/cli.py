@@ -194,21 +194,32 @@ def list_tables(api: str, columns: bool) -> None:
 @click.option("--username", default=SANDBOX_CREDENTIALS["username"], show_default=True)
 @click.option("--password", default=SANDBOX_CREDENTIALS["password"], show_default=True)
 @click.option("--token", default=SANDBOX_CREDENTIALS["token"], show_default=True)
-@click.option("--rate-limit", "rate_limit", metavar="N/SECONDS", default="500/10",
-              show_default=True, help="Server-side limit; 'off' to disable.")
+@click.option("--rate-limit", "rate_limit", metavar="N/SECONDS",
+              help="Server-side limit (default: the API's own: 500/10, 50/10, 100/5); "
+                   "'off' to disable.")
+@click.option("--faults", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of requests answered with a random fault: 5xx, 429 storms, resets, "
+                   "slow answers, truncated or HTML bodies.")
+@click.option("--fault-seed", type=int, default=0, show_default=True)
 @click.option("--request-log", type=click.Path(dir_okay=False, path_type=Path),
               help="Append one JSON line per request to this file.")
 def sandbox(api: str, size: str, host: str, port: int, username: str, password: str,
-            token: str, rate_limit: str, request_log: Path | None) -> None:
+            token: str, rate_limit: str | None, faults: float, fault_seed: int,
+            request_log: Path | None) -> None:
     """Serve the built-in fake API on loopback: `basecamp-extract sandbox --port 8765`."""
     from sandbox import Credentials as SandboxCredentials
     from sandbox import Sandbox
 
-    limit = None if rate_limit == "off" else _parse_rate(rate_limit)
     if not _loopback_host(host):
         raise ConfigError("the sandbox serves loopback only (127.0.0.1, ::1 or localhost)")
+    limits: dict[str, Any] = {}
+    if rate_limit == "off":
+        limits["rate_limit"] = None
+    elif rate_limit:
+        limit = _parse_rate(rate_limit)
+        limits["rate_limit"] = (limit.requests, limit.seconds)
     box = Sandbox(api=api, size=size, host=host, port=port, log_path=request_log,
-                  rate_limit=(limit.requests, limit.seconds) if limit else None,
+                  faults=faults, fault_seed=fault_seed, **limits,
                   credentials=SandboxCredentials(username=username, password=password,
                                                  token=token))
     click.echo(f"sandbox {api} ({size}) at {box.base_url}  account {box.account_id}  "

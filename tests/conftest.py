@@ -6,6 +6,8 @@
   whole session; tests that need a limit or faults start their own.
 - ``export_to``: runs a full export of a sandbox into a directory and returns the result.
 - ``vcr_cassette_dir``: where pytest-recording keeps each module's cassettes.
+- ``stored_tables``: every table of an export as sorted rows without lineage columns, so two
+  exports (resumed, incremental, faulted, calm) compare row for row.
 """
 
 from __future__ import annotations
@@ -66,3 +68,24 @@ def export_to() -> Callable[..., ExportResult]:
         return run_export(sandbox_config(box, output, **overrides))
 
     return run
+
+
+LINEAGE = {"_run_id", "_extracted_at"}
+
+
+def stored_tables(output: Path, api: str) -> dict[str, list[dict[str, Any]]]:
+    """Every table of ``output/api``: rows sorted by key, lineage columns left out."""
+    import pyarrow.dataset as ds
+
+    from extract.families import family
+
+    registry = family(api).registry
+    out = {}
+    for folder in sorted((output / api).iterdir()):
+        if folder.name.startswith("_") or not folder.is_dir():
+            continue
+        data = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+        columns = sorted(c for c in data.column_names if c not in LINEAGE)
+        key = [(k, "ascending") for k in registry[folder.name].key]
+        out[folder.name] = data.select(columns).sort_by(key).to_pylist()
+    return out

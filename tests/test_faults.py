@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.dataset as ds
 import pytest
 
 from extract.export import ExportConfig, run_export
-from extract.families import family
 from extract.grant import Grant
 from extract.http import Credentials
 from extract.oauth import Tokens
 from sandbox import Sandbox
 from sandbox.faults import FAULT_KINDS
+from tests.conftest import stored_tables
 
 UA = "basecamp-extract tests (tests@example.com)"
-LINEAGE = {"_run_id", "_extracted_at"}
 
 
 def export(box: Sandbox, api: str, output: Path):
@@ -34,17 +32,6 @@ def export(box: Sandbox, api: str, output: Path):
         **auth))
 
 
-def tables(output: Path, api: str) -> dict[str, list[dict]]:
-    registry = family(api).registry
-    out = {}
-    for folder in sorted((output / api).iterdir()):
-        if folder.name.startswith("_") or not folder.is_dir():
-            continue
-        data = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
-        columns = [c for c in data.column_names if c not in LINEAGE]
-        key = [(k, "ascending") for k in registry[folder.name].key]
-        out[folder.name] = data.select(columns).sort_by(key).to_pylist()
-    return out
 
 
 @pytest.mark.parametrize("api", ["bc2", "bc4"])
@@ -61,5 +48,5 @@ def test_faults__ten_percent_of_every_kind_leave_the_output_unchanged(api, tmp_p
         faults = [r["fault"] for r in hostile.requests if r["fault"]]
     assert got.ok, got.manifest["failures"]
     assert set(faults) == set(FAULT_KINDS), set(faults)
-    assert tables(tmp_path / "hostile", api) == tables(tmp_path / "calm", api)
+    assert stored_tables(tmp_path / "hostile", api) == stored_tables(tmp_path / "calm", api)
     assert expected.manifest["tables"].keys() == got.manifest["tables"].keys()

@@ -9,29 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.dataset as ds
-
 from extract.export import run_export
-from extract.families import family
 from extract.state import load_state, state_path
 from sandbox import Sandbox
 from sandbox.bc2_mutate import KINDS, mutate
-from tests.conftest import sandbox_config
-
-LINEAGE = {"_run_id", "_extracted_at"}
-
-
-def tables(output: Path, api: str) -> dict[str, list[dict]]:
-    registry = family(api).registry
-    out = {}
-    for folder in sorted((output / api).iterdir()):
-        if folder.name.startswith("_") or not folder.is_dir():
-            continue
-        data = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
-        columns = sorted(c for c in data.column_names if c not in LINEAGE)
-        key = [(k, "ascending") for k in registry[folder.name].key]
-        out[folder.name] = data.select(columns).sort_by(key).to_pylist()
-    return out
+from tests.conftest import sandbox_config, stored_tables
 
 
 def test_bc2__nothing_changed_costs_at_most_five_requests(tmp_path):
@@ -58,7 +40,7 @@ def test_bc2__after_changes_equals_a_fresh_full_export(tmp_path):
         fresh = run_export(sandbox_config(box, tmp_path / "fresh", cache=False))
     assert nightly.manifest["mode"] == "incremental" and nightly.ok
     assert incremental_requests < fresh.manifest["http"]["requests"]
-    got, want = tables(tmp_path / "nightly", "bc2"), tables(tmp_path / "fresh", "bc2")
+    got, want = stored_tables(tmp_path / "nightly", "bc2"), stored_tables(tmp_path / "fresh", "bc2")
     assert got.keys() == want.keys()
     for name in want:
         assert got[name] == want[name], name
@@ -127,7 +109,7 @@ def test_bc4__after_changes_equals_a_fresh_full_export(tmp_path):
         fresh = run_export(bc4_config(box, tmp_path / "fresh", cache=False))
     assert nightly.manifest["mode"] == "incremental" and nightly.ok
     assert nightly.manifest["http"]["requests"] < fresh.manifest["http"]["requests"]
-    got, want = tables(tmp_path / "nightly", "bc4"), tables(tmp_path / "fresh", "bc4")
+    got, want = stored_tables(tmp_path / "nightly", "bc4"), stored_tables(tmp_path / "fresh", "bc4")
     assert got.keys() == want.keys()
     for name in want:
         assert got[name] == want[name], name

@@ -16,15 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.dataset as ds
 import pytest
 
-from extract.families import family
 from extract.journal import pending, run_dir
 from sandbox import Sandbox
+from tests.conftest import stored_tables
 
 UA = "basecamp-extract tests (tests@example.com)"
-LINEAGE = {"_run_id", "_extracted_at"}
 KILLS = 10
 
 
@@ -39,18 +37,6 @@ def env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
 
 
-def tables(output: Path, api: str = "bc2") -> dict[str, list[dict]]:
-    """Every table's rows without lineage, sorted by key."""
-    registry = family(api).registry
-    out = {}
-    for folder in sorted((output / api).iterdir()):
-        if folder.name.startswith("_") or not folder.is_dir():
-            continue
-        data = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
-        columns = [c for c in data.column_names if c not in LINEAGE]
-        key = [(k, "ascending") for k in registry[folder.name].key]
-        out[folder.name] = data.select(columns).sort_by(key).to_pylist()
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +48,7 @@ def clean(tmp_path_factory):
         done = subprocess.run(command(box, out), env=env(), capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, done.stderr
-        yield box, tables(out), time.monotonic() - started
+        yield box, stored_tables(out, "bc2"), time.monotonic() - started
 
 
 def test_resume__killed_runs_end_equal_to_a_clean_run(clean, tmp_path):
@@ -82,7 +68,7 @@ def test_resume__killed_runs_end_equal_to_a_clean_run(clean, tmp_path):
         done = subprocess.run(command(box, out), env=env(), capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, done.stderr
-        got = tables(out)
+        got = stored_tables(out, "bc2")
         assert got.keys() == expected.keys(), attempt
         for name, rows in expected.items():
             assert got[name] == rows, (attempt, name)

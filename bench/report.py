@@ -1,0 +1,120 @@
+"""Plain-text tables of a bench result (what ``python -m bench`` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fmt(value: Any, spec: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float | int) and spec:
+        return format(value, spec)
+    return str(value)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    last = len(headers) - 1
+
+    def cells(row: list[str]) -> str:
+        # names (first two) and the free-text last column left, numbers right
+        return "  ".join(c.ljust(w) if i < 2 or i == last else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+
+    body = [cells(row) for row in rows]
+    line = cells(headers)
+    return [line, "-" * max(len(x) for x in [line, *body]), *body]
+
+
+def render(result: dict[str, Any]) -> str:
+    s = result["settings"]
+    lines = [
+        f"bench: size={s['size']} seed={s['seed']} time-scale={s['time_scale']:g} "
+        f"latency={s['latency_s']:g}s (sandbox {s['sandbox_latency_s']:g}s) "
+        f"peers={'on' if s['peers'] else 'off'} workers={s['workers']} "
+        f"({result.get('seconds', 0):.0f}s in all)",
+        "",
+    ]
+    runs: list[list[str]] = []
+    for api, out in result["apis"].items():
+        ours, rerun, cpu = out.get("ours", {}), out.get("rerun", {}), out.get("cpu_path", {})
+        runs.append(_run_row(api, "ours", ours, ours.get("minimum_requests")))
+        rerun_note = (f"{_fmt(rerun.get('requests_pct_of_full'))}% of full requests, "
+                      f"{_fmt(rerun.get('not_modified'))} x 304"
+                      if "error" not in rerun else "ERROR " + rerun["error"][:60])
+        runs.append([api, "re-run", _fmt(rerun.get("requests")), "-", "-",
+                     _fmt(rerun.get("seconds"), ".1f"), "-", "-",
+                     _fmt(rerun.get("throttled_429")), _fmt(rerun.get("unavailable_503")),
+                     _fmt(rerun.get("retries")), _fmt(rerun.get("peak_rss_mb"), ".0f"),
+                     rerun_note])
+        cpu_note = (f"{_fmt(cpu.get('rows'), ',')} rows, "
+                    f"{_fmt(cpu.get('records_per_s'), ',')} rec/s" if "error" not in cpu
+                    else "ERROR " + cpu["error"][:60])
+        runs.append([api, "cpu path", "-", "-", "-", _fmt(cpu.get("seconds"), ".2f"), "-", "-",
+                     "-", "-", "-", _fmt(cpu.get("peak_rss_mb"), ".0f"), cpu_note])
+        for peer, found in out.get("peers", {}).items():
+            runs.append(_run_row(api, peer, found, found.get("minimum_requests")))
+    lines += _table(["api", "run", "requests", "minimum", "req/min", "seconds", "floor s",
+                     "eff %", "429", "503", "retries", "rss MB", "notes"], runs)
+
+    ratios = []
+    for api, out in result["apis"].items():
+        for peer, found in out.get("peers", {}).items():
+            r = found.get("ratios_ours_over_theirs") or {}
+            ratios.append([api, peer, _fmt(r.get("requests"), ".3f"), _fmt(r.get("seconds"), ".3f"),
+                           _fmt(r.get("peak_rss"), ".3f"),
+                           _fmt((found.get("error") or "")[:80] or None)])
+    if ratios:
+        lines += ["", "ours / theirs (lower is better for us)"]
+        lines += _table(["api", "peer", "requests", "seconds", "peak RSS", "error"], ratios)
+
+    cover = []
+    for api, out in result["apis"].items():
+        peers = list(out.get("peers", {}))
+        for name, row in out.get("coverage", {}).items():
+            cells = [api, name, _fmt(row.get("truth")), _mark(row.get("ours"), row.get("truth"))]
+            cells.append(", ".join(f"{p} {_mark(row.get(p), row.get('truth'))}" for p in peers)
+                         or "-")
+            cover.append(cells)
+    if cover:
+        lines += ["", "rows per table vs the sandbox's truth (* = differs)"]
+        lines += _table(["api", "table", "truth", "ours", "peers"], cover)
+
+    checks = []
+    for api, out in result["apis"].items():
+        for name, t in out.get("targets", {}).items():
+            met = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+            checks.append([api, name, _fmt(t["value"]), t["target"], met, t.get("note", "")])
+    lines += ["", "targets (reported, never enforced)"]
+    lines += _table(["api", "target", "value", "wanted", "result", "note"], checks)
+    return "\n".join(lines)
+
+
+def _mark(value: Any, truth: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value}{'' if value == truth else '*'}"
+
+
+def _run_row(api: str, name: str, found: dict[str, Any], minimum: Any) -> list[str]:
+    if "requests" not in found and "error" in found:
+        return [api, name, "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                _fmt(found.get("peak_rss_mb"), ".0f"), "ERROR " + found["error"][:60]]
+    notes = f"{_fmt(found.get('rows'), ',')} rows" if "rows" in found else ""
+    if "rows_by_truth_table" in found:
+        notes = (f"{sum(found['tables'].values()):,} rows in {len(found['tables'])} tables "
+                 f"({sum(found['rows_by_truth_table'].values()):,} in truth tables)")
+    if found.get("error"):
+        notes = "ERROR " + found["error"][:60]
+    req_min = found.get("requests_vs_minimum")
+    if req_min is None and minimum:
+        req_min = round(found["requests"] / minimum, 3)
+    return [api, name, _fmt(found.get("requests")), _fmt(minimum), _fmt(req_min, ".3f"),
+            _fmt(found.get("seconds"), ".1f"), _fmt(found.get("floor_s"), ".1f"),
+            _fmt(found.get("efficiency_pct"), ".1f"), _fmt(found.get("throttled_429")),
+            _fmt(found.get("unavailable_503")), _fmt(found.get("retries")),
+            _fmt(found.get("peak_rss_mb"), ".0f"), notes]

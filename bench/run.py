@@ -1,0 +1,329 @@
+"""The benchmark proper: per API family, our export, its re-run, the CPU path, then peers.
+
+Everything for one family happens against one ``Sandbox`` held by this (parent) process; every
+measured run is a subprocess (``bench.measure.run_job``) so its peak RSS is its own. Requests
+are read from the sandbox's request log, which is reset before each run.
+
+Time scaling: the sandbox has no clock of its own to speed up, so ``time_scale`` X divides the
+window of both rate limits by X (server: ``(n, seconds / X)``, our client:
+``RateLimit(n', seconds' / X)``, Backpack's calendar limits too) and the sandbox's latency by X.
+Allowed rates are X times the real ones and every floor is computed from the scaled rate, so
+efficiency percentages stay comparable. What does not scale: ``Retry-After`` (whole seconds,
+at least 1, so a 429/503 costs relatively more when X > 1), and the CPU work per request (at a
+high X the client, not the limit, can become the bottleneck on a small machine).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.measure import run_job
+from bench.peers import DLT_COVERS, SDK_COVERS
+from bench.truth import truth_counts
+from extract.families import family
+from sandbox import Sandbox
+from sandbox.harness import DEFAULT_RATE_LIMITS
+
+UA = "basecamp-extract bench (bench@example.com)"
+SCHEMA_VERSION = 1
+APIS = ("bc2", "bc4", "backpack")
+PEERS: dict[str, tuple[str, ...]] = {"bc2": ("dlt",), "bc4": ("dlt", "sdk"), "backpack": ()}
+BACKPACK_CALENDAR_LIMIT = (10, 5.0)
+CALENDAR_PREFIX = "/calendar"
+
+# name -> (target, comparison, description)
+TARGETS = {
+    "efficiency_pct": (90.0, ">=", "wall time within 90% of the rate-limit floor (bc2, bc4)"),
+    "requests_vs_minimum": (1.05, "<=", "requests <= 1.05 x the sandbox oracle's minimum"),
+    "walk_over_ours": (10.0, ">=", "bc4: >= 10x fewer requests than a peer's container walk"),
+    "records_per_s": (50_000, ">=", "CPU path (shape_from_raw) >= 50,000 records/s"),
+    "peak_rss_mb": (300.0, "<=", "peak RSS of our export <= 300 MB at size large"),
+    "rerun_pct": (1.0, "<=", "re-run with nothing changed <= 1% of the full run's requests"),
+}
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for dist in ("basecamp-extract", "dlt", "basecamp-sdk", "psutil", "duckdb", "pyarrow"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = None
+    return found
+
+
+def log_stats(box: Sandbox) -> dict[str, Any]:
+    entries = list(box.requests)
+    statuses = Counter(str(e["status"]) for e in entries)
+    calendar = sum(1 for e in entries if e["path"].startswith(CALENDAR_PREFIX))
+    return {"requests": len(entries), "status": dict(sorted(statuses.items())),
+            "throttled_429": statuses.get("429", 0), "unavailable_503": statuses.get("503", 0),
+            "calendar_requests": calendar, "minimum_requests": box.minimum_requests()}
+
+
+def ratio(a: float | None, b: float | None, digits: int = 3) -> float | None:
+    if a is None or not b:
+        return None
+    return round(a / b, digits)
+
+
+class Bench:
+    def __init__(self, apis: list[str], size: str, time_scale: float = 1.0,
+                 latency: float = 0.0, peers: bool = True, seed: int = 0, workers: int = 8,
+                 say: Callable[[str], None] = print, job_timeout: float = 3600.0) -> None:
+        if time_scale <= 0:
+            raise ValueError("time scale must be > 0")
+        self.apis, self.size, self.time_scale = apis, size, time_scale
+        self.latency, self.peers, self.seed, self.workers = latency, peers, seed, workers
+        self.say, self.job_timeout = say, job_timeout
+
+    # ------------------------------------------------------------------ scaling
+    def server_limit(self, api: str) -> tuple[int, float]:
+        n, seconds = DEFAULT_RATE_LIMITS[api]
+        return n, seconds / self.time_scale
+
+    def client_limit(self, api: str) -> tuple[int, float]:
+        rate = family(api).rate
+        return rate.requests, rate.seconds / self.time_scale
+
+    def floor_s(self, api: str, requests: int, calendar: int = 0) -> float:
+        """Requests / the API's allowed rate (Backpack: the slower of its two limits)."""
+        n, seconds = self.server_limit(api)
+        floor = requests * seconds / n
+        if api == "backpack":
+            cal_n, cal_seconds = BACKPACK_CALENDAR_LIMIT
+            floor = max(floor, calendar * cal_seconds / self.time_scale / cal_n)
+        return floor
+
+    def settle(self, api: str) -> None:
+        """Let the server's window empty so the next run starts unthrottled."""
+        time.sleep(self.server_limit(api)[1] + 0.2)
+
+    # ------------------------------------------------------------------ whole run
+    def run(self) -> dict[str, Any]:
+        started = time.monotonic()
+        result: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "started_at": datetime.now(UTC).isoformat(),
+            "settings": {
+                "apis": self.apis, "size": self.size, "seed": self.seed,
+                "time_scale": self.time_scale, "latency_s": self.latency,
+                "sandbox_latency_s": self.latency / self.time_scale, "peers": self.peers,
+                "workers": self.workers,
+                "time_scaling": "rate-limit windows (server and client) and latency divided "
+                                "by time_scale; Retry-After is not scaled",
+            },
+            "environment": {"python": sys.version.split()[0], "platform": platform.platform(),
+                            "cpus": _cpus(), "versions": versions()},
+            "apis": {},
+        }
+        for api in self.apis:
+            result["apis"][api] = self.run_api(api)
+        result["finished_at"] = datetime.now(UTC).isoformat()
+        result["seconds"] = round(time.monotonic() - started, 1)
+        return result
+
+    def run_api(self, api: str) -> dict[str, Any]:
+        limit = self.server_limit(api)
+        extra: dict[str, Any] = {}
+        if api == "backpack":
+            n, seconds = BACKPACK_CALENDAR_LIMIT
+            extra["calendar_rate_limit"] = (n, seconds / self.time_scale)
+        box = Sandbox(api=api, size=self.size, seed=self.seed, rate_limit=limit,
+                      latency=self.latency / self.time_scale, **extra)
+        out: dict[str, Any] = {
+            "sandbox": {"rate_limit": list(limit), "allowed_per_s": round(limit[0] / limit[1], 3),
+                        "client_rate_limit": list(self.client_limit(api)),
+                        "latency_s": self.latency / self.time_scale, **{
+                            k: list(v) for k, v in extra.items()}},
+        }
+        with box, tempfile.TemporaryDirectory(prefix=f"bench-{api}-") as tmp:
+            out["truth"] = truth_counts(api, box.truth)
+            spec = self.export_spec(api, box, Path(tmp) / "ours")
+            self.say(f"[{api}] our export ({self.size}) ...")
+            ours = self.measure_ours(api, box, spec | {"keep_raw": True})
+            out["ours"] = ours
+            if ours.get("raw"):
+                self.say(f"[{api}] CPU path: shape_from_raw over {ours['raw']} ...")
+                out["cpu_path"] = run_job("shape", {"api": api, "raw": ours["raw"]},
+                                          timeout=self.job_timeout)
+            else:
+                out["cpu_path"] = {"error": "no raw spool (the export failed)"}
+            self.settle(api)
+            self.say(f"[{api}] re-run with nothing changed ...")
+            out["rerun"] = self.measure_rerun(api, box, spec | {"keep_raw": False}, ours)
+            out["peers"] = {}
+            if self.peers:
+                for peer in PEERS[api]:
+                    self.settle(api)
+                    self.say(f"[{api}] peer {peer} ...")
+                    out["peers"][peer] = self.measure_peer(api, peer, box, ours, out["truth"])
+        out["coverage"] = coverage(out)
+        out["targets"] = targets(api, self.size, out)
+        return out
+
+    # ------------------------------------------------------------------ our runs
+    def export_spec(self, api: str, box: Sandbox, output: Path) -> dict[str, Any]:
+        c = box.credentials
+        return {
+            "api": api, "account": box.account if api == "backpack" else box.account_id,
+            "base_url": box.base_url, "user_agent": UA, "output": str(output),
+            "credentials": {"username": c.username if api == "bc2" else None,
+                            "password": c.password if api == "bc2" else None,
+                            "token": c.token},
+            "workers": self.workers, "rate_limit": list(self.client_limit(api)),
+            "time_scale": self.time_scale,
+        }
+
+    def measure_ours(self, api: str, box: Sandbox, spec: dict[str, Any]) -> dict[str, Any]:
+        box.reset_log()
+        job = run_job("export", spec, timeout=self.job_timeout)
+        seen = log_stats(box)
+        if "error" in job:
+            return {**job, "sandbox": seen}
+        http = job["http"]
+        floor = self.floor_s(api, http["requests"], seen["calendar_requests"])
+        return {
+            "requests": http["requests"], "sandbox_requests": seen["requests"],
+            "minimum_requests": seen["minimum_requests"],
+            "requests_vs_minimum": ratio(http["requests"], seen["minimum_requests"]),
+            "seconds": job["seconds"], "wall_s": job["wall_s"], "floor_s": round(floor, 3),
+            "efficiency_pct": round(100 * floor / job["seconds"], 1) if job["seconds"] else None,
+            "throttled_429": http["throttled_429"], "unavailable_503": http["unavailable_503"],
+            "retries": http["retries"], "not_modified": http["not_modified"],
+            "throttle_wait_s": http["throttle_wait_s"], "peak_rss_mb": job["peak_rss_mb"],
+            "rows": job["rows"], "tables": job["tables"], "failures": job["failures"],
+            "count_mismatches": job["count_mismatches"], "raw": job["raw"],
+            "status": seen["status"],
+        }
+
+    def measure_rerun(self, api: str, box: Sandbox, spec: dict[str, Any],
+                      ours: dict[str, Any]) -> dict[str, Any]:
+        box.reset_log()
+        job = run_job("export", spec, timeout=self.job_timeout)
+        seen = log_stats(box)
+        if "error" in job:
+            return {**job, "sandbox": seen}
+        http = job["http"]
+        full = ours.get("requests")
+        return {
+            "requests": http["requests"], "not_modified": http["not_modified"],
+            "requests_pct_of_full": round(100 * http["requests"] / full, 1) if full else None,
+            "seconds": job["seconds"], "seconds_pct_of_full": (
+                round(100 * job["seconds"] / ours["seconds"], 1) if ours.get("seconds")
+                else None),
+            "throttled_429": http["throttled_429"], "unavailable_503": http["unavailable_503"],
+            "retries": http["retries"], "peak_rss_mb": job["peak_rss_mb"],
+            "what_it_is": describe_rerun(seen["status"], full),
+            "status": seen["status"],
+        }
+
+    # ------------------------------------------------------------------ peers
+    def measure_peer(self, api: str, peer: str, box: Sandbox, ours: dict[str, Any],
+                     truth: dict[str, int]) -> dict[str, Any]:
+        c = box.credentials
+        spec = {"api": api, "base_url": box.base_url, "origin": box.origin,
+                "account_id": box.account_id, "user_agent": UA, "token": c.token,
+                "username": getattr(c, "username", None), "password": getattr(c, "password", None)}
+        box.reset_log()
+        job = run_job(peer, spec, timeout=self.job_timeout)
+        seen = log_stats(box)
+        result: dict[str, Any] = {
+            "requests": seen["requests"], "minimum_requests": seen["minimum_requests"],
+            "throttled_429": seen["throttled_429"], "unavailable_503": seen["unavailable_503"],
+            "status": seen["status"], "wall_s": job.get("wall_s"),
+            "seconds": job.get("seconds"), "peak_rss_mb": job.get("peak_rss_mb"),
+            "version": job.get("version"),
+        }
+        if "error" in job:
+            result["error"] = job["error"]
+            if "traceback" in job:
+                result["traceback"] = job["traceback"]
+            return result
+        result["tables"] = job["tables"]
+        covers = DLT_COVERS[api] if peer == "dlt" else SDK_COVERS
+        covered: dict[str, int] = {}
+        for table, rows in job["tables"].items():
+            if table in covers:
+                covered[covers[table]] = covered.get(covers[table], 0) + rows
+        result["rows_by_truth_table"] = covered
+        result["ratios_ours_over_theirs"] = {
+            "requests": ratio(ours.get("requests"), seen["requests"]),
+            "seconds": ratio(ours.get("seconds"), job.get("seconds")),
+            "peak_rss": ratio(ours.get("peak_rss_mb"), job.get("peak_rss_mb")),
+        }
+        return result
+
+
+def describe_rerun(status: dict[str, int], full: int | None) -> str:
+    """What a re-run with nothing changed costs, in words (the strategy may change)."""
+    sent = sum(status.values())
+    parts = ", ".join(f"{n} x {code}" for code, n in sorted(status.items()))
+    if sent and status.get("304", 0) == sent:
+        return f"{sent} conditional requests, every one answered 304 Not Modified"
+    if not status.get("304") and full and sent >= full:
+        return f"{sent} requests, all re-read in full (no HTTP cache for this API): {parts}"
+    return f"{sent} requests ({parts})"
+
+
+def coverage(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per truth table: truth, ours, each peer; ``*_ok`` says whether it matches the truth."""
+    truth = out.get("truth", {})
+    ours = out.get("ours", {}).get("tables", {})
+    table: dict[str, dict[str, Any]] = {}
+    for name, expected in truth.items():
+        row: dict[str, Any] = {"truth": expected, "ours": ours.get(name)}
+        for peer, found in out.get("peers", {}).items():
+            if "rows_by_truth_table" in found:
+                row[peer] = found["rows_by_truth_table"].get(name)
+        table[name] = row
+    return table
+
+
+def _check(name: str, value: float | None, applies: bool = True,
+           note: str | None = None) -> dict[str, Any]:
+    target, op, what = TARGETS[name]
+    met = None
+    if value is not None and applies:
+        met = value >= target if op == ">=" else value <= target
+    found = {"value": value, "target": f"{op} {target:g}", "met": met, "what": what}
+    if note:
+        found["note"] = note
+    return found
+
+
+def targets(api: str, size: str, out: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    ours, rerun, cpu = out.get("ours", {}), out.get("rerun", {}), out.get("cpu_path", {})
+    found = {
+        "requests_vs_minimum": _check("requests_vs_minimum", ours.get("requests_vs_minimum")),
+        "records_per_s": _check("records_per_s", cpu.get("records_per_s")),
+        "rerun_pct": _check("rerun_pct", rerun.get("requests_pct_of_full")),
+        "peak_rss_mb": _check("peak_rss_mb", ours.get("peak_rss_mb"), size == "large",
+                              None if size == "large" else "judged only at size large"),
+    }
+    if api in ("bc2", "bc4"):
+        found["efficiency_pct"] = _check(
+            "efficiency_pct", ours.get("efficiency_pct"), size == "default",
+            None if size == "default" else "judged only at size default")
+    if api == "bc4":
+        walks = [p["requests"] for p in out.get("peers", {}).values()
+                 if "error" not in p and p.get("requests")]
+        found["walk_over_ours"] = _check(
+            "walk_over_ours", ratio(max(walks), ours.get("requests"), 2) if walks else None,
+            note=None if walks else "no peer ran")
+    return found
+
+
+def _cpus() -> int | None:
+    import os
+
+    return os.cpu_count()

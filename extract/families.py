@@ -111,7 +111,7 @@ FAMILIES: dict[str, Family] = {
     "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
                   rate=RateLimit(475, 10.0), feed=EventFeed),
     "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
-                  rate=RateLimit(48, 10.0), oauth=True, feed=RecordingsFeed),
+                  rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
                        preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
                        group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},

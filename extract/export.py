@@ -490,18 +490,36 @@ class RawSpool:
         name.write_bytes(json.dumps(header).encode() + b"\n" + page.body)
 
 
+def _decode_raw(body: bytes, zone: Any) -> tuple[list[dict[str, Any]], Any]:
+    """A raw page's records: JSON as is; XML (Backpack) read in the account zone, which the
+    spool's ``me.xml`` page names first, as the live transport learns it."""
+    if not body.lstrip().startswith(b"<"):
+        payload = json.loads(body)
+        return (payload if isinstance(payload, list) else [payload]), zone
+    from extract.timezones import known
+    from extract.xmlapi import ZONE_FIELD
+    from transforms.xml import records
+
+    found, _ = records(body, zone)
+    if zone is None:
+        named = next((r[ZONE_FIELD] for r in found if isinstance(r.get(ZONE_FIELD), str)), None)
+        if named is not None:
+            zone = zone_named(named) if known(named) else zone_named("UTC")
+    return found, zone
+
+
 def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = None
                    ) -> dict[str, dict[str, Any]]:
     """Re-run shape + store from a raw spool: no network, same code path as a live export."""
     fam = family(api)
     shaper = Shaper(fam.registry, fam.tables_for(None), run_id or new_run_id())
     account_id = None
+    zone: Any = None
     for path in sorted(raw_dir.glob("*.json")):
         header_line, _, body = path.read_bytes().partition(b"\n")
         header = json.loads(header_line)
         endpoint = fam.catalog[header["endpoint"]]
-        payload = json.loads(body)
-        records = payload if isinstance(payload, list) else [payload]
+        records, zone = _decode_raw(body, zone)
         if endpoint.unwrap:
             records = [item for group in records for item in group.get(endpoint.unwrap) or []]
         account_id = header["ctx"][fam.account_column]

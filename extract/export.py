@@ -11,6 +11,7 @@ import json
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 WHOLE_TABLE = "*"
 WRITERS = 4
+IN_FLIGHT = 256
 
 
 @dataclass
@@ -156,6 +158,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             if page.number == 1:
                 feed.note_total(unit, page.total)
             if phase["first"]:
+                if unit.endpoint.id not in feed.endpoints:
+                    return  # the identity check: its record is stored by full runs only
                 page = replace(page, records=feed.keep(unit, page.records))
         sink(unit, page)
 
@@ -240,35 +244,67 @@ def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]
 
 def store(config: ExportConfig, fam: Family, shaper: Shaper,
           report: CrawlReport) -> dict[str, dict[str, Any]]:
-    """Write every selected table's partitions, leaving what failed units feed untouched."""
+    """Write every selected table's partitions, leaving what failed units feed untouched.
+
+    Partition files are written by a pool, across tables: most tables have a few small
+    partitions, so waiting table by table would leave the writers idle. At most
+    ``IN_FLIGHT`` files wait at once, which bounds the memory the queued slices hold.
+    """
     tainted = tainted_partitions(fam, report)
     summary: dict[str, dict[str, Any]] = {}
+    waiting: deque[_TableWrite] = deque()
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in sorted(shaper.tables | set(shaper.table_names())):
-            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
+            waiting.append(_submit_table(config, shaper, name, tainted, writers))
+            while sum(len(w.jobs) for w in waiting) > IN_FLIGHT and len(waiting) > 1:
+                done = waiting.popleft()
+                summary[done.name] = _finish_table(config, fam, done, tainted, report)
+        while waiting:
+            done = waiting.popleft()
+            summary[done.name] = _finish_table(config, fam, done, tainted, report)
     return summary
+
+
+@dataclass
+class _TableWrite:
+    name: str
+    spec: Any
+    jobs: list[Any]
+    fresh: set[Path]
+    kept: list[str]
+    rows: int
 
 
 def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
                  report: CrawlReport) -> dict[str, Any]:
-    """Write one table's partitions (in parallel: each is its own file) and drop stale ones."""
+    """Write one table's partitions and drop its stale ones."""
+    return _finish_table(config, fam, _submit_table(config, shaper, name, tainted, writers),
+                         tainted, report)
+
+
+def _submit_table(config: ExportConfig, shaper: Shaper, name: str,
+                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor) -> _TableWrite:
     spec = shaper.normalizer.table(name)
-    rows = 0
-    kept: list[str] = []
-    fresh: set[Path] = set()
-    jobs = []
+    write = _TableWrite(name, spec, [], set(), [], 0)
     for part in shaper.partitions(name):
         directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
         if _is_tainted(tainted, name, part.mapping, spec.partition):
-            kept.append(str(directory))
+            write.kept.append(str(directory))
             continue
-        jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
-        fresh.add(directory)
-        rows += part.data.num_rows
-    for job in jobs:
-        job.result()
+        write.jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
+        write.fresh.add(directory)
+        write.rows += part.data.num_rows
     shaper.release(name)
+    return write
+
+
+def _finish_table(config: ExportConfig, fam: Family, write: _TableWrite,
+                  tainted: set[tuple[str, Any]], report: CrawlReport) -> dict[str, Any]:
+    """Wait for a table's files, then remove partitions this run no longer has."""
+    for job in write.jobs:
+        job.result()
+    name, spec, fresh = write.name, write.spec, write.fresh
     stale = parquet.existing_partitions(config.output, config.api, spec,
                                         {fam.account_column: config.account_id})
     stale -= fresh
@@ -281,7 +317,7 @@ def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
     for directory in stale:
         if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
             parquet.remove_partition(directory)
-    return {"rows": rows, "partitions": len(fresh), "kept_partitions": len(kept)}
+    return {"rows": write.rows, "partitions": len(fresh), "kept_partitions": len(write.kept)}
 
 
 @dataclass

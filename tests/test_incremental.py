@@ -113,3 +113,25 @@ def test_bc4__after_changes_equals_a_fresh_full_export(tmp_path):
     assert got.keys() == want.keys()
     for name in want:
         assert got[name] == want[name], name
+
+
+def test_bc2__nothing_changed_leaves_every_table_as_it_was(tmp_path):
+    """With nothing changed, expect the incremental run to leave the output row for row as
+    the full export wrote it (the identity check's thin person row must not replace the
+    stored one)."""
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
+        run_export(sandbox_config(box, tmp_path))
+        before = stored_tables(tmp_path, "bc2")
+        again = run_export(sandbox_config(box, tmp_path))
+    assert again.manifest["mode"] == "incremental"
+    assert stored_tables(tmp_path, "bc2") == before
+
+
+def test_bc4__nothing_changed_leaves_every_table_as_it_was(tmp_path):
+    """With nothing changed, expect the incremental run to leave the BC4 output as it was."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        run_export(bc4_config(box, tmp_path))
+        before = stored_tables(tmp_path, "bc4")
+        again = run_export(bc4_config(box, tmp_path))
+    assert again.manifest["mode"] == "incremental"
+    assert stored_tables(tmp_path, "bc4") == before

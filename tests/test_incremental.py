@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from extract.export import run_export
 from extract.state import load_state, state_path
 from sandbox import Sandbox
@@ -115,23 +117,14 @@ def test_bc4__after_changes_equals_a_fresh_full_export(tmp_path):
         assert got[name] == want[name], name
 
 
-def test_bc2__nothing_changed_leaves_every_table_as_it_was(tmp_path):
+@pytest.mark.parametrize("api", ["bc2", "bc4"])
+def test_nothing_changed__leaves_every_table_as_it_was(api, tmp_path):
     """With nothing changed, expect the incremental run to leave the output row for row as
-    the full export wrote it (the identity check's thin person row must not replace the
-    stored one)."""
-    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
-        run_export(sandbox_config(box, tmp_path))
-        before = stored_tables(tmp_path, "bc2")
-        again = run_export(sandbox_config(box, tmp_path))
+    the full export wrote it (an identity check's thin row must not replace a stored one)."""
+    config = bc4_config if api == "bc4" else sandbox_config
+    with Sandbox(api=api, size="tiny", rate_limit=None) as box:
+        run_export(config(box, tmp_path))
+        before = stored_tables(tmp_path, api)
+        again = run_export(config(box, tmp_path))
     assert again.manifest["mode"] == "incremental"
-    assert stored_tables(tmp_path, "bc2") == before
-
-
-def test_bc4__nothing_changed_leaves_every_table_as_it_was(tmp_path):
-    """With nothing changed, expect the incremental run to leave the BC4 output as it was."""
-    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
-        run_export(bc4_config(box, tmp_path))
-        before = stored_tables(tmp_path, "bc4")
-        again = run_export(bc4_config(box, tmp_path))
-    assert again.manifest["mode"] == "incremental"
-    assert stored_tables(tmp_path, "bc4") == before
+    assert stored_tables(tmp_path, api) == before

@@ -73,6 +73,22 @@ class Client:
             response = self.get(found.group(1))
 
 
+def page_sizes(client: Client, url: str) -> tuple[list[int], int]:
+    """Rows per page following absolute same-origin Links, and the constant X-Total-Count."""
+    response = client.get(url)
+    total = int(response.headers["X-Total-Count"])
+    sizes: list[int] = []
+    while True:
+        assert response.headers["X-Total-Count"] == str(total)
+        sizes.append(len(response.json()))
+        link = response.headers.get("Link")
+        if not link:
+            return sizes, total
+        found = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+        assert found and found.group(1).startswith(client.sb.origin + "/"), link
+        response = client.get(found.group(1))
+
+
 def container_walk(client: Client) -> int:
     """Read the account the slow way (every container, every status); returns rows seen."""
     seen = 0
@@ -287,21 +303,7 @@ def test_addresses__shape(sb: Sandbox) -> None:
 # ---------------------------------------------------------------------- paging
 def test_paging__geared_link_and_total(sb: Sandbox, client: Client) -> None:
     """With a long to-do list, expect pages of 15, 30, 50..., absolute Links, X-Total-Count."""
-    url = showcase_list(sb, client)
-    sizes: list[int] = []
-    links: list[str] = []
-    response = client.get(url)
-    total = int(response.headers["X-Total-Count"])
-    while True:
-        assert response.headers["X-Total-Count"] == str(total)
-        sizes.append(len(response.json()))
-        link = response.headers.get("Link")
-        if not link:
-            break
-        next_url = re.match(r'<([^>]+)>; rel="next"', link).group(1)  # type: ignore[union-attr]
-        assert next_url.startswith(sb.origin)
-        links.append(next_url)
-        response = client.get(next_url)
+    sizes, total = page_sizes(client, showcase_list(sb, client))
     assert sum(sizes) == total
     assert len(sizes) >= 3 and sizes[:-1] == [15, 30, 50, 100][: len(sizes) - 1]
     assert len(sizes) == pages_needed((15, 30, 50, 100), total)
@@ -601,18 +603,7 @@ def test_everything__pages_of_five_groups(default_sb: Sandbox) -> None:
     """With each grouped list, expect pages of at most 5 groups, Link and X-Total-Count."""
     client = Client(default_sb)
     for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
-        response = client.get(path)
-        total = int(response.headers["X-Total-Count"])
-        sizes = []
-        while True:
-            assert response.headers["X-Total-Count"] == str(total)
-            sizes.append(len(response.json()))
-            link = response.headers.get("Link")
-            if not link:
-                break
-            found = re.fullmatch(r'<([^>]+)>; rel="next"', link)
-            assert found and found.group(1).startswith(default_sb.origin + "/")
-            response = client.get(found.group(1))
+        sizes, total = page_sizes(client, path)
         assert sizes[:-1] == [5] * (len(sizes) - 1) and 0 < sizes[-1] <= 5, (path, sizes)
         assert sum(sizes) == total and len(sizes) == pages_needed(GROUPED_GEAR, total) > 1
 

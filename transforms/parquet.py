@@ -65,7 +65,11 @@ def existing_partitions(root: Path, api: str, table: Table,
     base = table_dir(root, api, table.name) / f"{column}={value}"
     if not base.is_dir():
         return set()
-    return {p.parent for p in base.rglob(PART_FILE)}
+    levels = [base]
+    for _ in table.partition[1:]:  # the layout's depth is known: no recursive glob needed
+        levels = [Path(e.path) for d in levels for e in os.scandir(d)
+                  if e.is_dir() and "=" in e.name]
+    return {d for d in levels if (d / PART_FILE).is_file()}
 
 
 def remove_partition(directory: Path) -> None:

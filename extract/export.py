@@ -21,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import requests
 
 from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
@@ -36,6 +37,7 @@ from extract.http import (
     RateLimit,
     build_session,
 )
+from extract.incremental import Scope
 from extract.journal import RunJournal, run_dir
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
@@ -320,25 +322,6 @@ def _finish_table(config: ExportConfig, fam: Family, write: _TableWrite,
     return {"rows": write.rows, "partitions": len(fresh), "kept_partitions": len(write.kept)}
 
 
-@dataclass
-class Scope:
-    """What an incremental run re-fetched in full, so what it may replace.
-
-    Tables in ``tables`` were listed whole and are replaced as in a full run. ``buckets`` maps
-    a column (``project_id``, ``bucket_id``) to the ids whose content was re-crawled: in
-    ``bucket_tables`` those buckets' stored rows are replaced by this run's and every other
-    bucket's are kept. In all other tables the run's rows are folded into the stored ones by
-    key (``transforms.upsert``); ``filters`` name stored rows a reconciled listing replaces
-    whole (``{"todos": [{"status": "active"}]}``).
-    """
-
-    tables: set[str] = field(default_factory=set)
-    buckets: dict[str, set[Any]] = field(default_factory=dict)
-    bucket_tables: set[str] = field(default_factory=set)
-    filters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    titles: dict[Any, str] = field(default_factory=dict)
-
-
 def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
                       scope: Scope) -> dict[str, dict[str, Any]]:
     """Write an incremental run: whole tables where listed whole, folded rows elsewhere."""
@@ -397,7 +380,7 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
         return {"rows": 0, "partitions": 0, "kept_partitions": 0}
     account = {fam.account_column: config.account_id}
     existing = parquet.existing_partitions(config.output, config.api, spec, account)
-    stored = _read_stored(config, name, existing)
+    stored = _read_stored(config, fam, name, existing)
     link = upsert.parent_link(fam.registry, spec)
     if link and link[0] in new:
         # A child list goes with its parent row: only children of the parent rows this run
@@ -440,22 +423,22 @@ def _stored_columns(config: ExportConfig, fam: Family, name: str,
     spec = fam.registry.get(name)
     if spec is None:
         return None
-    account = {fam.account_column: config.account_id}
-    existing = parquet.existing_partitions(config.output, config.api, spec, account)
-    stored = _read_stored(config, name, existing)
-    if stored is None:
-        return None
-    return stored.select([c for c in columns if c in stored.column_names])
+    existing = parquet.existing_partitions(config.output, config.api, spec,
+                                           {fam.account_column: config.account_id})
+    return _read_stored(config, fam, name, existing, columns)
 
 
-def _read_stored(config: ExportConfig, name: str, existing: set[Path]) -> pa.Table | None:
+def _read_stored(config: ExportConfig, fam: Family, name: str, existing: set[Path],
+                 columns: list[str] | None = None) -> pa.Table | None:
+    """This account's stored rows of one table (only ``columns`` when given)."""
     if not existing:
         return None
     from transforms.read import dataset
 
-    data = dataset(config.output, config.api, name).to_table()
-    column = family(config.api).account_column
-    return data.filter(pc.equal(data[column], config.account_id))
+    found = dataset(config.output, config.api, name)
+    column = fam.account_column
+    wanted = None if columns is None else [c for c in columns if c in found.schema.names]
+    return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
 
 
 def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from extract.catalog.model import dig
@@ -30,12 +31,31 @@ StoredColumns = Callable[[str, list[str]], Any]
 
 
 @dataclass
+class Scope:
+    """What an incremental run re-fetched in full, so what it may replace.
+
+    Tables in ``tables`` were listed whole and are replaced as in a full run. ``buckets`` maps
+    a column (``project_id``, ``bucket_id``) to the ids whose content was re-crawled: in
+    ``bucket_tables`` those buckets' stored rows are replaced by this run's and every other
+    bucket's are kept. In all other tables the run's rows are folded into the stored ones by
+    key (``transforms.upsert``); ``filters`` name stored rows a reconciled listing replaces
+    whole (``{"todos": [{"status": "active"}]}``).
+    """
+
+    tables: set[str] = field(default_factory=set)
+    buckets: dict[str, set[Any]] = field(default_factory=dict)
+    bucket_tables: set[str] = field(default_factory=set)
+    filters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    titles: dict[Any, str] = field(default_factory=dict)
+
+
+@dataclass
 class Plan:
     """Phase 2 of an incremental run: what to crawl, which units, and how to store."""
 
     endpoints: set[str]
     allow: Callable[[Unit], bool]
-    scope: Any  # extract.export.Scope (imported lazily: export imports this module)
+    scope: Scope
 
 
 @dataclass
@@ -97,8 +117,6 @@ class EventFeed:
     def plan(self, registry: Registry, tables: set[str], everything: set[str],
              changes: Changes) -> Plan:
         """Changed buckets re-crawled whole, account-level tables re-listed whole."""
-        from extract.export import Scope
-
         whole = whole_tables(registry, tables, {"events"})
         if not changes.any:
             return Plan(set(), lambda unit: False, Scope())
@@ -180,8 +198,9 @@ class RecordingsFeed:
         self.since: datetime | None = None
         self.chats: dict[int, tuple[datetime, Any]] = {}
 
-    @property
+    @cached_property
     def endpoints(self) -> frozenset[str]:
+        """Read on every page of a run: worked out once."""
         from extract.catalog.bc4 import CATALOG
 
         return self.EXTRA | {e.id for e in CATALOG.crawled if e.id.startswith(self.LISTING)}
@@ -210,16 +229,17 @@ class RecordingsFeed:
 
     def observe(self, unit: Unit, records: list[dict[str, Any]]) -> None:
         endpoint = unit.endpoint.id
+        listing = endpoint.startswith(self.LISTING)
+        if not listing and endpoint != "campfires":
+            return
         for row in records:
             stamp = _parse(row.get("updated_at"))
             if stamp is None or not isinstance(row.get("id"), int):
                 continue
-            if endpoint.startswith(self.LISTING):
+            if listing:
                 self.rows[row["id"]] = (stamp, endpoint, dig(row, "bucket.id"), row.get("type"))
-            elif endpoint == "campfires":
-                self.chats[row["id"]] = (stamp, dig(row, "bucket.id"))
             else:
-                continue
+                self.chats[row["id"]] = (stamp, dig(row, "bucket.id"))
             self.newest = stamp if self.newest is None or stamp > self.newest else self.newest
 
     def note_total(self, unit: Unit, total: int | None) -> None:
@@ -282,7 +302,6 @@ class RecordingsFeed:
     def plan(self, registry: Registry, tables: set[str], everything: set[str],
              changes: Changes) -> Plan:
         from extract.catalog.bc4 import CATALOG
-        from extract.export import Scope
 
         listings = {e for e in everything if e.startswith(self.LISTING)}
         todo_like = {"Todo"} & self.changed_types

@@ -150,14 +150,14 @@ def pending(root: Path) -> int:
 def _load(path: Path) -> Page:
     header_line, _, body = path.read_bytes().partition(b"\n")
     header = json.loads(header_line)
-    records = _records(body, header["status"])
+    records = _records(body)
     return Page(number=header["number"], url=header["url"], records=records, body=body,
                 status=header["status"], from_cache=True,
                 fetched_at=datetime.fromisoformat(header["fetched_at"]),
                 total=header.get("total"), next_url=header.get("next_url"))
 
 
-def _records(body: bytes, status: int) -> list[dict[str, Any]]:
+def _records(body: bytes) -> list[dict[str, Any]]:
     """The page's records as decoded when fetched (XML families included)."""
     return json.loads(body)["__records__"]
 

@@ -6,6 +6,8 @@
   whole session; tests that need a limit or faults start their own.
 - ``export_to``: runs a full export of a sandbox into a directory and returns the result.
 - ``vcr_cassette_dir``: where pytest-recording keeps each module's cassettes.
+- ``cli_env``: the environment for a subprocess run of the CLI, without the caller's
+  ``BASECAMP_*`` settings (a developer's real token must never reach a test run).
 - ``stored_tables``: every table of an export as sorted rows without lineage columns, so two
   exports (resumed, incremental, faulted, calm) compare row for row.
 """
@@ -89,3 +91,10 @@ def stored_tables(output: Path, api: str) -> dict[str, list[dict[str, Any]]]:
         key = [(k, "ascending") for k in registry[folder.name].key]
         out[folder.name] = data.select(columns).sort_by(key).to_pylist()
     return out
+
+
+def cli_env() -> dict[str, str]:
+    """This process's environment minus every ``BASECAMP_*`` variable."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}

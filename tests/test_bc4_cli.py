@@ -7,7 +7,6 @@ a token file written the way `auth login` writes it.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from extract.oauth import OAuthApp, Tokens
 from extract.oauth_login import TokenStore
 from sandbox import Sandbox
+from tests.conftest import cli_env
 
 UA = "basecamp-extract tests (tests@example.com)"
 
@@ -26,7 +26,7 @@ def store_grant(box: Sandbox, path: Path) -> None:
 
 
 def export(tmp_path: Path, token_file: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+    env = cli_env()
     exe = Path(sys.executable).with_name("basecamp-extract")
     return subprocess.run(
         [str(exe), "--log-file", str(tmp_path / "debug.log"), "export", "--api", "bc4",

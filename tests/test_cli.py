@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 
 from extract.cli import cli
 from sandbox import Sandbox
+from tests.conftest import cli_env
 
 UA = "basecamp-extract tests (tests@example.com)"
 COMMANDS = ["export", "step", "steps", "tables", "sandbox", "load", "report"]
@@ -22,7 +22,7 @@ COMMANDS = ["export", "step", "steps", "tables", "sandbox", "load", "report"]
 
 def run_cli(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120):
     """Run the installed console script with a clean environment; return the process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+    env = cli_env()
     env.update(env_extra or {})
     exe = Path(sys.executable).with_name("basecamp-extract")
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env,
@@ -205,7 +205,7 @@ def test_interrupt__ctrl_c_stops_promptly_without_partial_files(tmp_path):
     """With SIGINT mid-crawl, expect exit 130 within seconds and no temp or partial files."""
     import signal
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+    env = cli_env()
     exe = Path(sys.executable).with_name("basecamp-extract")
     proc = subprocess.Popen([str(exe), "export", "--sandbox-size", "default", "-o",
                              str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

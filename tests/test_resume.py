@@ -8,7 +8,6 @@ with no duplicate keys, and the rerun must not fetch again what the killed run c
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 
 from extract.journal import pending, run_dir
 from sandbox import Sandbox
-from tests.conftest import stored_tables
+from tests.conftest import cli_env, stored_tables
 
 UA = "basecamp-extract tests (tests@example.com)"
 KILLS = 10
@@ -33,10 +32,6 @@ def command(box: Sandbox, output: Path) -> list[str]:
             "--password", c.password, "--user-agent", UA, "-o", str(output), "--workers", "2"]
 
 
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
-
-
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +40,7 @@ def clean(tmp_path_factory):
     out = tmp_path_factory.mktemp("clean")
     with Sandbox(api="bc2", size="tiny", rate_limit=None, latency=0.004) as box:
         started = time.monotonic()
-        done = subprocess.run(command(box, out), env=env(), capture_output=True, text=True,
+        done = subprocess.run(command(box, out), env=cli_env(), capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, done.stderr
         yield box, stored_tables(out, "bc2"), time.monotonic() - started
@@ -58,14 +53,14 @@ def test_resume__killed_runs_end_equal_to_a_clean_run(clean, tmp_path):
     resumed_somewhere = False
     for attempt in range(KILLS):
         out = tmp_path / f"run{attempt}"
-        proc = subprocess.Popen(command(box, out), env=env(), stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen(command(box, out), env=cli_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.2, seconds))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         journal = run_dir(out, "bc2", "account_id", box.account_id)
         completed = pending(journal)
-        done = subprocess.run(command(box, out), env=env(), capture_output=True, text=True,
+        done = subprocess.run(command(box, out), env=cli_env(), capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, done.stderr
         got = stored_tables(out, "bc2")
@@ -82,14 +77,14 @@ def test_resume__completed_units_are_not_fetched_again(tmp_path):
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
         out = tmp_path / "out"
         box.inject("500", r"/todolists/\d+/todos\.json", times=50)
-        first = subprocess.run([*command(box, out), "--retries", "0"], env=env(),
+        first = subprocess.run([*command(box, out), "--retries", "0"], env=cli_env(),
                                capture_output=True, text=True, timeout=300)
         assert first.returncode == 7, first.stderr
         units = pending(run_dir(out, "bc2", "account_id", box.account_id))
         assert units > 0
         box.reset_log()
         box._faults.clear()
-        second = subprocess.run(command(box, out), env=env(), capture_output=True,
+        second = subprocess.run(command(box, out), env=cli_env(), capture_output=True,
                                 text=True, timeout=300)
         assert second.returncode == 0, second.stderr
         paths = {r["path"] for r in box.requests}

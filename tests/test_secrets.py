@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import Credentials, Sandbox
+from tests.conftest import cli_env
 
 UA = "basecamp-extract tests (tests@example.com)"
 TOKEN = "tok-5ecret-d0-not-leak-8a1f"
@@ -40,7 +40,7 @@ def test_secrets__never_in_any_artefact(tmp_path, auth):
         login = (["--token", TOKEN] if auth == "token"
                  else ["--username", USER, "--password", PASSWORD])
         log = tmp_path / "debug.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+        env = cli_env()
         exe = Path(sys.executable).with_name("basecamp-extract")
         proc = subprocess.run(
             [str(exe), "-vv", "--log-file", str(log), "export", "--base-url", box.base_url,
@@ -76,7 +76,7 @@ def test_secrets__backpack_token_never_in_any_artefact(tmp_path):
     creds = Credentials(username="u", password="p", token=token)
     with Sandbox(api="backpack", size="tiny", rate_limit=None, credentials=creds) as box:
         log = tmp_path / "debug.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+        env = cli_env()
         exe = Path(sys.executable).with_name("basecamp-extract")
         proc = subprocess.run(
             [str(exe), "-vv", "--log-file", str(log), "export", "--api", "backpack",

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms.schemas import ORDINAL, Child, Registry, Table
+from transforms.schemas import Child, Registry, Table
 
 
 def parent_link(registry: Registry, child: Table) -> tuple[str, dict[str, str]] | None:
@@ -39,10 +39,8 @@ def superseded(stored: pa.Table, spec: Table, new: pa.Table,
     """Boolean mask over ``stored``: rows with a new version, rows of a re-fetched parent,
     and rows matching a filter of a listing the run re-read whole."""
     mask = pa.array([False] * stored.num_rows, pa.bool_())
-    if new.num_rows:
-        keys = [k for k in spec.key if k != ORDINAL] if spec.child_of else list(spec.key)
-        if not spec.child_of:
-            mask = pc.or_(mask, matches(stored, new, {k: k for k in keys}))
+    if new.num_rows and not spec.child_of:  # child rows go by their parent, below
+        mask = pc.or_(mask, matches(stored, new, {k: k for k in spec.key}))
     if new_parents is not None and new_parents[0].num_rows:
         parents, link = new_parents
         mask = pc.or_(mask, matches(stored, parents, link))

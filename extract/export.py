@@ -341,7 +341,8 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
     new.update({n: fam.registry[n].file_schema().empty_table() for n in names if n not in new
                 and n not in scope.tables})
     final: dict[str, pa.Table] = {}
-    for name in sorted(new, key=lambda n: _depth(fam, n)):  # parents before their children
+    # Parents before their children.
+    for name in sorted(new, key=lambda n: len(fam.registry.parents(n))):
         if any(t == name for t, _ in tainted):
             summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
             continue
@@ -355,13 +356,6 @@ def _with_parent_titles(config: ExportConfig, fam: Family, scope: Scope) -> set[
         return set()
     return {name for name, spec in fam.registry.items()
             if "parent__title" in spec.columns and (config.output / config.api / name).is_dir()}
-
-
-def _depth(fam: Family, name: str) -> int:
-    depth, spec = 0, fam.registry.get(name)
-    while spec is not None and spec.child_of:
-        depth, spec = depth + 1, fam.registry.get(spec.child_of)
-    return depth
 
 
 def _merged(shaper: Shaper, name: str) -> pa.Table:

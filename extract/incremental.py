@@ -122,7 +122,7 @@ class EventFeed:
             return Plan(set(), lambda unit: False, Scope())
         buckets = {"project_id": changes.buckets.get("project_id", set()),
                    "bucket_id": set().union(*changes.buckets.values())}
-        bucket_tables = {t for t in tables if t not in whole and _root(registry, t) != "events"}
+        bucket_tables = {t for t in tables if t not in whole and registry.root(t) != "events"}
         return Plan(everything - self.endpoints,
                     lambda unit: unit.endpoint.table in whole or changes.allows(unit),
                     Scope(tables=whole, buckets=buckets, bucket_tables=bucket_tables))
@@ -143,23 +143,13 @@ def whole_tables(registry: Registry, tables: set[str], feed_tables: set[str]) ->
     """Tables an incremental run lists in full (account level): replaced, not folded."""
     out = set()
     for name in tables:
-        spec = registry.get(name)
-        if spec is None:
+        if name not in registry:
             continue
-        root = spec
-        while root.child_of and root.child_of in registry:
-            root = registry[root.child_of]
+        root = registry[registry.root(name)]
         scoped = {"project_id", "bucket_id"} & (set(root.partition) | set(root.context))
         if not scoped and root.name not in feed_tables:
             out.add(name)
     return out
-
-
-def _root(registry: Registry, name: str) -> str:
-    spec = registry.get(name)
-    while spec is not None and spec.child_of and spec.child_of in registry:
-        spec = registry[spec.child_of]
-    return spec.name if spec is not None else name
 
 
 def _parse(value: Any) -> datetime | None:
@@ -337,7 +327,7 @@ class RecordingsFeed:
                      "questionnaires", "inboxes"}
         relisted = {CATALOG[e].table for e in self.RELISTED}
         whole = {t for t in tables
-                 if _root(registry, t) in every_run | (relisted if changes.any else set())}
+                 if registry.root(t) in every_run | (relisted if changes.any else set())}
         return Plan(endpoints if wanted else set(), allow,
                     Scope(tables=whole, buckets={"project_id": changes.buckets["project_id"]},
                           bucket_tables=bucket_tables - whole, filters=filters))

@@ -144,6 +144,20 @@ class Registry(Mapping[str, Table]):
     def __len__(self) -> int:
         return len(self._tables)
 
+    def parents(self, name: str) -> list[str]:
+        """The chain of tables a child table hangs from, nearest first (empty for a root)."""
+        chain: list[str] = []
+        spec = self._tables.get(name)
+        while spec is not None and spec.child_of and spec.child_of in self._tables:
+            chain.append(spec.child_of)
+            spec = self._tables[spec.child_of]
+        return chain
+
+    def root(self, name: str) -> str:
+        """The first-class table a (possibly nested) child table belongs to."""
+        chain = self.parents(name)
+        return chain[-1] if chain else name
+
     def closure(self, names: Iterable[str]) -> set[str]:
         """The named tables plus every table their nested lists land in, recursively."""
         out: set[str] = set()

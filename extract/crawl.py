@@ -121,6 +121,7 @@ class Crawl:
         self._roots_submitted = False
         self.report = CrawlReport()
         self._seen: set[tuple[str, str]] = set()
+        self._once: set[str] = set()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
@@ -278,17 +279,26 @@ class Crawl:
         for child in self._children.get(unit.endpoint.id, ()):
             for record in records:
                 items = record.get(child.each) or [] if child.each else [record]
-                base = record_ctx(unit.endpoint, unit.ctx, record)
+                base = (self.root_ctx if child.once
+                        else record_ctx(unit.endpoint, unit.ctx, record))
                 for item in items:
                     if child.where is not None and not child.where(item):
                         continue
                     ctx = _bind(child, base, record, item)
-                    if ctx is None:
+                    if ctx is None or (child.once and not self._first(child)):
                         continue
                     if child.gather:
                         self._collect(child, ctx)
                     else:
                         self._submit(self._unit(child, ctx))
+
+    def _first(self, child: Endpoint) -> bool:
+        """True for the first unit of a ``once`` endpoint, False ever after."""
+        with self._lock:
+            if child.id in self._once:
+                return False
+            self._once.add(child.id)
+            return True
 
     def _collect(self, child: Endpoint, ctx: Mapping[str, Any]) -> None:
         with self._lock:

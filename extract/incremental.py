@@ -179,7 +179,7 @@ class RecordingsFeed:
     EXTRA = frozenset({"projects", "projects__archived", "projects__trashed", "campfires"})
     # Account-level listings read again, whole, whenever anything changed.
     RELISTED = frozenset({"people", "templates", "templates__archived", "templates__trashed",
-                          "gauges", "lineup_markers", "report_timesheet"})
+                          "gauges", "lineup_markers", "report_timesheet", "chatbots"})
 
     def __init__(self) -> None:
         self.rows: dict[int, tuple[datetime, str, Any, str]] = {}

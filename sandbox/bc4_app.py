@@ -15,6 +15,8 @@ Behaviour the docs leave open, decided here:
 - Everything inside a trashed project answers 404; the project itself is listed by
   ``/projects.json?status=trashed``. Message types and categories are not paged.
 - Errors are JSON ``{"error": ...}`` bodies.
+- Chatbots are account-wide: every campfire lists all of them, with its own ``url`` and
+  keyed ``lines_url``.
 - Whole-set routes (webhooks, chatbots, upload versions, Lineup markers, message types) ignore
   ``page`` and send everything with ``X-Total-Count``; the oracle counts them as one page.
 - ``/reports/gauges.json`` lists the gauges of active projects, red before yellow before green
@@ -635,16 +637,18 @@ class Bc4App:
         raise HttpError(404, "Not Found")
 
     def _route_chatbots(self, query: Mapping[str, str], bucket: int, id: int) -> Listing:
+        """Every chatbot of the account, as seen from this campfire (they are account-wide)."""
         chat = self._recording(id, ("Chat::Transcript",), bucket)
-        return Listing(list(self.account.chatbots.get(chat.id, [])), self.render.chatbot)
+        return Listing(list(self.account.chatbots),
+                       lambda bot: self.render.chatbot(bot, chat.bucket_id, chat.id))
 
     def _route_chatbot(self, query: Mapping[str, str], bucket: int, chat: int,
                        id: int) -> dict[str, Any]:
         room = self._recording(chat, ("Chat::Transcript",), bucket)
-        bot = next((b for b in self.account.chatbots.get(room.id, []) if b.id == id), None)
+        bot = next((b for b in self.account.chatbots if b.id == id), None)
         if bot is None:
             raise HttpError(404, "Not Found")
-        return self.render.chatbot(bot)
+        return self.render.chatbot(bot, room.bucket_id, room.id)
 
     # ------------------------------------------------------------------ timesheets
     def _timesheet(self, entries: Iterable[Recording], query: Mapping[str, str],

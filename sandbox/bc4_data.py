@@ -25,7 +25,8 @@ of each):
 - about 40% have ``timesheet_enabled``, with 3-8 entries (the showcase 20, to page) on
   to-dos, cards, messages, documents, uploads, schedule entries or the project itself;
 - each has 0-2 webhooks (the showcase 2, one with an id above 2**53);
-- an enabled campfire has 1-2 chatbots 30% of the time;
+- chatbots are account-wide (every campfire lists all of them); 1-2 are created from
+  an enabled campfire 30% of the time;
 - a third of the uploads were replaced once or twice (``blob_changed`` events), which bumps
   the upload's ``updated_at`` when needed;
 - a fifth of the boostable recordings have 1-3 boosts.
@@ -505,15 +506,14 @@ class _Builder:
         self.acct.webhooks[project.id] = hooks
 
     def _make_chatbots(self, project: Project, chat_id: int, count: int) -> None:
-        bots = []
         for name in self.rng.sample(words.BOT_NAMES, k=count):
             created = self.moment(project.created_at)
             command = f"https://bots.example.com/{name.split()[0].lower()}"
             key = "".join(self.rng.choice(_KEY_CHARS) for _ in range(24))
-            bots.append(Chatbot(self.new_id(), project.id, chat_id, name,
-                                command if self.rng.random() < 0.5 else None, key, created,
-                                self.touched(created)))
-        self.acct.chatbots[chat_id] = bots
+            self.acct.chatbots.append(Chatbot(
+                self.new_id(), project.id, chat_id, name,
+                command if self.rng.random() < 0.5 else None, key, created,
+                self.touched(created)))
 
     def _make_versions(self, showcase: int) -> None:
         """Replace some uploads' files: each version is an event carrying the file it stored."""

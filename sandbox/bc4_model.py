@@ -169,7 +169,11 @@ class Webhook:
 
 @dataclass
 class Chatbot:
-    """A campfire integration; ``key`` is the secret part of its ``lines_url``."""
+    """An account-wide campfire integration, created from one campfire (``chat_id``).
+
+    Every campfire lists every chatbot; ``key`` seeds the secret part of the campfire-specific
+    ``lines_url`` each campfire gets.
+    """
 
     id: int
     bucket_id: int
@@ -229,7 +233,7 @@ class Bc4Account:
     children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     boosts: dict[int, list[Boost]] = field(default_factory=dict)
     webhooks: dict[int, list[Webhook]] = field(default_factory=dict)
-    chatbots: dict[int, list[Chatbot]] = field(default_factory=dict)
+    chatbots: list[Chatbot] = field(default_factory=list)
     markers: list[LineupMarker] = field(default_factory=list)
     tombstones: dict[int, Tombstone] = field(default_factory=dict)
     next_id: int = 0  # last recording id handed out (mutations continue from it)

@@ -615,17 +615,23 @@ class Renderer:
             data["recent_deliveries"] = []
         return data
 
-    def chatbot(self, bot: Chatbot) -> dict[str, Any]:
-        """The admin view (the sandbox token is the account owner): with ``lines_url``."""
-        rest = f"chats/{bot.chat_id}/integrations/{bot.id}"
+    def chatbot(self, bot: Chatbot, bucket_id: int, chat_id: int) -> dict[str, Any]:
+        """The admin view (the sandbox token is the account owner) as seen from one campfire.
+
+        Chatbots are account-wide, but ``url`` and the keyed ``lines_url`` (a posting
+        credential) belong to the campfire they are asked through.
+        """
+        rest = f"chats/{chat_id}/integrations/{bot.id}"
+        key = base64.urlsafe_b64encode(
+            hashlib.sha256(f"{bot.key}:{chat_id}".encode()).digest()).decode()[:24]
         return {
             "id": bot.id, "created_at": self._ts(bot.created_at, bot.bucket_id),
             "updated_at": self._ts(bot.updated_at, bot.bucket_id),
             "service_name": bot.service_name, "command_url": bot.command_url,
-            "url": self.bucket_url(bot.bucket_id, rest + ".json"),
-            "app_url": f"{self.app}/buckets/{bot.bucket_id}/{rest}",
-            "lines_url": f"{self.api}/integrations/{bot.key}/buckets/{bot.bucket_id}/chats/"
-                         f"{bot.chat_id}/lines",
+            "url": self.bucket_url(bucket_id, rest + ".json"),
+            "app_url": f"{self.app}/buckets/{bucket_id}/{rest}",
+            "lines_url": f"{self.api}/integrations/{key}/buckets/{bucket_id}/chats/"
+                         f"{chat_id}/lines",
         }
 
     def marker(self, marker: LineupMarker) -> dict[str, Any]:

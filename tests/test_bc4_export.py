@@ -51,10 +51,11 @@ def exported(tmp_path_factory):
         first = run_export(config(box, out, rate_limit=fam.rate))
         minimum = box.minimum_requests()
         statuses = Counter(r["status"] for r in box.requests)
+        paths = [r["path"] for r in box.requests]
         box.reset_log()
         second = run_export(config(box, out, rate_limit=fam.rate))
         yield {"out": out, "first": first, "second": second, "minimum": minimum,
-               "statuses": statuses, "box": box}
+               "statuses": statuses, "paths": paths, "box": box}
 
 
 def rows(out: Path, table: str) -> list[dict]:
@@ -162,6 +163,16 @@ def test_dock__every_tool_table_and_lines(exported):
     truth = {r.id for r in box.truth.recordings.values()
              if r.type.startswith("Chat::Lines") and r.parent_id in enabled}
     assert lines == truth
+
+
+def test_chatbots__account_wide_once_without_the_posting_key(exported):
+    """With chatbots listed alike under every campfire, expect one request, each bot once,
+    and no keyed ``lines_url`` stored."""
+    box = exported["box"]
+    got = rows(exported["out"], "chatbots")
+    assert sorted(r["id"] for r in got) == sorted(b.id for b in box.truth.chatbots)
+    assert all("lines_url" not in r for r in got)
+    assert sum(p.endswith("/integrations.json") for p in exported["paths"]) == 1
 
 
 def test_oauth__expired_token_is_refreshed_and_the_run_continues(tmp_path):

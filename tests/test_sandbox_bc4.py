@@ -95,9 +95,15 @@ def container_walk(client: Client) -> int:
     projects = []
     for status in STATUSES:
         projects += client.walk("/projects.json", status=status)
-    for path in ("/people.json", "/templates.json", "/chats.json", "/reports/gauges.json",
+    for path in ("/people.json", "/templates.json", "/reports/gauges.json",
                  "/lineup/markers.json"):
         seen += len(client.walk(path))
+    chats = client.walk("/chats.json")
+    seen += len(chats)
+    if chats:  # chatbots are account-wide: any campfire lists them all
+        first = chats[0]
+        seen += len(client.walk(
+            f"/buckets/{first['bucket']['id']}/chats/{first['id']}/integrations.json"))
     commentable: list[dict[str, Any]] = []
     for project in projects:
         if project["status"] == "trashed":
@@ -151,7 +157,6 @@ def _walk_tool(client: Client, tool: dict[str, Any]) -> list[dict[str, Any]]:
             rows += client.walk(root["entries_url"], status=status)
     elif name == "chat":
         client.walk(root["lines_url"])
-        client.walk(f"/buckets/{root['bucket']['id']}/chats/{root['id']}/integrations.json")
     elif name == "questionnaire":
         for question in client.walk(root["questions_url"]):
             rows += client.walk(question["answers_url"])
@@ -896,18 +901,22 @@ def test_webhooks__per_project_whole_set(sb: Sandbox, client: Client) -> None:
                                     for h in client.walk(f"/buckets/{p['id']}/webhooks.json"))
 
 
-def test_chatbots__per_campfire(sb: Sandbox, client: Client) -> None:
-    """With each campfire's integrations, expect its own bots (1-2 on a few campfires)."""
-    served = {}
-    for chat in client.walk("/chats.json"):
+def test_chatbots__account_wide_seen_from_each_campfire(sb: Sandbox, client: Client) -> None:
+    """With any campfire's integrations, expect every chatbot of the account, addressed there."""
+    truth = sorted(bot.id for bot in sb.truth.chatbots)
+    keys = set()
+    chats = client.walk("/chats.json")
+    for chat in chats:
         bucket = chat["bucket"]["id"]
         bots = client.walk(f"/buckets/{bucket}/chats/{chat['id']}/integrations.json")
-        served[chat["id"]] = bots
+        assert sorted(bot["id"] for bot in bots) == truth
         for bot in bots:
             assert f"/buckets/{bucket}/chats/{chat['id']}/integrations/{bot['id']}" in bot["url"]
+            assert bot["lines_url"].endswith(f"/buckets/{bucket}/chats/{chat['id']}/lines")
             assert client.member(bot["url"])["id"] == bot["id"]
-    assert any(served.values()) and all(len(b) <= 2 for b in served.values())
-    assert client.get(f"/chats/{next(iter(served))}/integrations.json").status_code == 404
+            keys.add(bot["lines_url"].split("/integrations/")[1].split("/")[0])
+    assert len(truth) >= 2 and len(keys) == len(truth) * len(chats)
+    assert client.get(f"/chats/{chats[0]['id']}/integrations.json").status_code == 404
 
 
 def test_boosts__count_matches_served(sb: Sandbox, client: Client) -> None:

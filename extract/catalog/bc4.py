@@ -15,6 +15,7 @@ due dates, steps) for active projects, grouped five projects a page. What the li
 reach is walked through each project's dock: campfire lines, inbox forwards and their replies
 (only where ``replies_count > 0``), check-in questions, card table columns; plus each project's
 people, message types and client approvals/correspondences (only where clients are enabled).
+Chatbots are account-wide though only listed under a campfire: one request, any campfire.
 Per-recording change history costs one request per recording and is opt-in (``events``).
 """
 
@@ -153,6 +154,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _listing("gauges", "/reports/gauges.json", "gauges", row_ctx=BUCKET,
              note="BC5: gauges of active projects; needles are read only where one exists"),
     Endpoint("lineup_markers", "/lineup/markers.json", "lineup_markers", paging="none"),
+    _listing("chatbots", "/buckets/{bucket_id}/chats/{campfire_id}/integrations.json",
+             "chatbots", parents=("campfires",), once=True,
+             bind={"bucket_id": "bucket.id", "campfire_id": "id"},
+             note="account-wide behind a campfire route: asked once, through the first "
+                  "campfire (its keyed lines_url, a posting credential, is dropped)"),
     _uncrawled("pingable_people", "/circles/people.json", "people",
                note="a subset of people"),
     # -- every project's content, account-wide ---------------------------------------------------
@@ -214,8 +220,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "card_table_id", "kanban_board", kind="member", paging="none"),
     _uncrawled("campfire_uploads", "/chats/{campfire_id}/uploads.json", "campfire_lines",
                "upload lines are lines: campfire_lines has them"),
-    _on_dock("chatbots", "/buckets/{project_id}/chats/{campfire_id}/integrations.json",
-             "chatbots", "campfire_id", "chat"),
     _uncrawled("todolists", "/todosets/{todoset_id}/todolists.json", "todolists", RECORDINGS),
     _uncrawled("todolist_groups", "/todolists/{todolist_id}/groups.json", "todolists",
                RECORDINGS),

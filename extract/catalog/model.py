@@ -39,7 +39,9 @@ class Endpoint:
     type-specific fields, so any fuller source of the same row wins column by column.
     ``opt_in`` names an option without which the entry is not crawled (costly fan-outs).
     ``reshape`` renames top-level fields of each record (None drops one) where this source
-    spells a field differently from the table's main source.
+    spells a field differently from the table's main source. ``once`` is for an account-wide
+    collection served only under a scoped route (any parent answers the same): one request,
+    from the first parent record accepted, with none of that parent's context.
     """
 
     id: str
@@ -67,6 +69,7 @@ class Endpoint:
     thin: bool = False
     opt_in: str | None = None
     reshape: Mapping[str, str | None] = field(default_factory=dict)
+    once: bool = False
 
     @property
     def is_member(self) -> bool:

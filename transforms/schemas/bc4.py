@@ -364,10 +364,12 @@ TABLES = Registry("bc4", [
           children={"attachments": line_files},
           doc="Chat lines, text and uploads (`type` Chat::Lines::Text|RichText|Upload)."),
     line_files_table,
-    Table("chatbots", key=("id",), partition=PROJECT,
-          columns={"id": ID, **STAMPS,
-                   **cols("service_name command_url url app_url lines_url", STR)},
-          doc="Chatbots of a campfire (`command_url` only shows to admins)."),
+    Table("chatbots", key=("id",),
+          columns={"id": ID, **STAMPS, **cols("service_name command_url url app_url", STR)},
+          drop=frozenset({"lines_url"}),
+          doc="The account's chatbots (account-wide; `command_url` only shows to admins). "
+              "`url` is as seen from one campfire; the keyed `lines_url` lets anyone post as "
+              "the bot, so it is not kept."),
     Table("questionnaires", key=("id",), partition=PROJECT,
           columns={**TOOL, **cols("name questions_url", STR), "questions_count": INT},
           doc="Automatic check-in tools (dock `questionnaire`)."),

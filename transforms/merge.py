@@ -9,6 +9,7 @@ best source: the list from the highest-ranked response that had one.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,7 +21,13 @@ ORDER = [(RANK, "ascending"), (SEQ, "descending")]
 
 
 def merge_rows(table: Table, data: pa.Table) -> pa.Table:
-    """One row per key, sorted by key, without the bookkeeping columns."""
+    """One row per key, sorted by key, without the bookkeeping columns.
+
+    Sorting by key then (rank, newest first) makes each key's rows one run; each column then
+    takes, per run, its first non-null row. That is plain index arithmetic over the sorted
+    table, so merging costs a few integer arrays, not the hash tables a join or a group-by
+    builds for every column (which dwarfed the data for tables where every row repeats).
+    """
     columns = [c for c in data.column_names if c not in (RANK, SEQ)]
     if data.num_rows == 0:
         return data.select(columns)
@@ -28,42 +35,53 @@ def merge_rows(table: Table, data: pa.Table) -> pa.Table:
     if table.child_of:
         keyed = _best_source(keyed, table)
     key = list(table.key)
-    counts = keyed.group_by(key, use_threads=False).aggregate([([], "count_all")])
-    if counts.num_rows == keyed.num_rows:
-        merged = keyed.select(columns)
-    else:
-        repeated = counts.filter(pc.greater(counts["count_all"], 1)).select(key)
-        once = keyed.join(repeated, keys=key, join_type="left anti").select(columns)
-        twice = keyed.join(repeated, keys=key, join_type="left semi").sort_by(ORDER)
-        merged = pa.concat_tables([once, _coalesce(twice, key, columns).cast(once.schema)])
+    merged = _first_valid(keyed.sort_by([(k, "ascending") for k in key] + ORDER), key, columns)
     if keyless.num_rows:
         merged = pa.concat_tables([merged, keyless.select(columns).cast(merged.schema)])
-    return merged.sort_by([(k, "ascending") for k in table.key])
+        merged = merged.sort_by([(k, "ascending") for k in table.key])
+    return merged
 
 
-def _coalesce(rows: pa.Table, key: list[str], columns: list[str]) -> pa.Table:
-    """Per key, each column's first non-null value in the rows' (already sorted) order.
+def _first_valid(rows: pa.Table, key: list[str], columns: list[str]) -> pa.Table:
+    """Per run of equal keys in the (sorted) rows, each column's first non-null value."""
+    starts = _run_starts(rows, key)
+    if len(starts) == rows.num_rows:
+        return rows.select(columns)
+    n = rows.num_rows
+    position = np.arange(n)
+    picked = {}
+    for name in columns:
+        column = rows[name]
+        if name in key or column.null_count == 0:
+            picked[name] = column.take(starts)
+            continue
+        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+        first = np.minimum.reduceat(np.where(valid, position, n), starts)
+        picked[name] = column.take(np.where(first == n, starts, first))
+    return pa.table(picked, schema=rows.select(columns).schema)
 
-    Only rows whose key repeats come here: aggregating every column of every row costs far
-    more memory than the data when most keys are unique.
-    """
-    values = [c for c in columns if c not in key]
-    skip_nulls = pc.ScalarAggregateOptions(skip_nulls=True)
-    grouped = rows.group_by(key, use_threads=False).aggregate(
-        [(c, "first", skip_nulls) for c in values]
-    )
-    grouped = grouped.rename_columns([_strip(c) for c in grouped.column_names])
-    return grouped.select(columns)
+
+def _run_starts(rows: pa.Table, columns: list[str]) -> np.ndarray:
+    """Row numbers where the values of ``columns`` change (rows sorted by them; no nulls)."""
+    n = rows.num_rows
+    change = np.zeros(n, dtype=bool)
+    change[:1] = True
+    for name in columns:
+        values = rows[name].combine_chunks() if n else rows[name]
+        if n > 1:
+            differs = pc.not_equal(values.slice(1), values.slice(0, n - 1))
+            change[1:] |= differs.to_numpy(zero_copy_only=False)
+    return np.flatnonzero(change)
 
 
 def _best_source(data: pa.Table, table: Table) -> pa.Table:
     """Keep, per parent, only the child rows of its best-ranked source response."""
     parent = [k for k in table.key if k != ORDINAL]
-    best = data.group_by(parent, use_threads=False).aggregate([(RANK, "min")])
-    joined = data.join(best, keys=parent, join_type="inner")
-    keep = pc.equal(joined[RANK], joined[f"{RANK}_min"])
-    return joined.filter(keep).drop_columns([f"{RANK}_min"]).select(data.column_names) \
-        .sort_by(ORDER)
+    rows = data.sort_by([(k, "ascending") for k in parent] + ORDER)
+    starts = _run_starts(rows, parent)
+    rank = rows[RANK].to_numpy()
+    best = np.repeat(rank[starts], np.diff(np.append(starts, rows.num_rows)))
+    return rows.filter(pa.array(rank == best))
 
 
 def _split_null_keys(data: pa.Table, key: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
@@ -73,7 +91,3 @@ def _split_null_keys(data: pa.Table, key: tuple[str, ...]) -> tuple[pa.Table, pa
         valid = pc.is_valid(data[k])
         mask = valid if mask is None else pc.and_(mask, valid)
     return data.filter(mask), data.filter(pc.invert(mask))
-
-
-def _strip(name: str) -> str:
-    return name[: -len("_first")] if name.endswith("_first") else name

@@ -175,6 +175,23 @@ def test_chatbots__account_wide_once_without_the_posting_key(exported):
     assert sum(p.endswith("/integrations.json") for p in exported["paths"]) == 1
 
 
+def test_chatbots__project_partitions_of_an_older_layout_are_replaced(tmp_path):
+    """With chatbots stored per project by an earlier version, expect a full run to leave
+    only the account partition, each bot once."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        run_export(config(box, tmp_path))
+        account = tmp_path / "bc4" / "chatbots" / f"account_id={box.account_id}"
+        for project in (111, 222):  # what the per-campfire layout left behind
+            old = account / f"project_id={project}"
+            old.mkdir()
+            (old / "part-0.parquet").write_bytes((account / "part-0.parquet").read_bytes())
+        result = run_export(config(box, tmp_path, full=True))
+        assert result.ok
+        assert [p.name for p in account.iterdir()] == ["part-0.parquet"]
+        ids = [r["id"] for r in rows(tmp_path, "chatbots")]
+        assert sorted(ids) == sorted(b.id for b in box.truth.chatbots)
+
+
 def test_oauth__expired_token_is_refreshed_and_the_run_continues(tmp_path):
     """With every access token expired, expect one refresh, new tokens handed back, all rows."""
     stored: list[Tokens] = []

@@ -67,9 +67,16 @@ def existing_partitions(root: Path, api: str, table: Table,
         return set()
     levels = [base]
     for _ in table.partition[1:]:  # the layout's depth is known: no recursive glob needed
-        levels = [Path(e.path) for d in levels for e in os.scandir(d)
-                  if e.is_dir() and "=" in e.name]
-    return {d for d in levels if (d / PART_FILE).is_file()}
+        levels = _subpartitions(levels)
+    found = {d for d in levels if (d / PART_FILE).is_file()}
+    if len(table.partition) == 1:  # project partitions left by a layout that was deeper
+        found |= set(_subpartitions([base]))
+    return found
+
+
+def _subpartitions(directories: list[Path]) -> list[Path]:
+    return [Path(e.path) for d in directories for e in os.scandir(d)
+            if e.is_dir() and "=" in e.name]
 
 
 def remove_partition(directory: Path) -> None:

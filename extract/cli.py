@@ -307,14 +307,15 @@ def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
         progress = options["progress"]
         if progress is None:
             progress = sys.stderr.isatty()
+        box = target.get("sandbox")
         for account_target in _accounts(options, target):
             config = _config(steps, options, account_target)
+            before = box.minimum_requests() if box is not None else 0  # Launchpad, earlier
             with _progress_bar(progress) as on_progress:
                 config.on_progress = on_progress
                 result = run_export(config)
-            if target.get("sandbox") is not None:
-                box = target["sandbox"]
-                result.manifest["sandbox_minimum_requests"] = box.minimum_requests()
+            if box is not None:
+                result.manifest["sandbox_minimum_requests"] = box.minimum_requests() - before
             click.echo(summary_line(result))
             if result.manifest["failures"]:
                 failed.append(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -144,6 +145,19 @@ def test_export__no_credentials_means_sandbox(tmp_path):
     summary = proc.stdout.strip().splitlines()[-1]
     assert summary.startswith("bc2 account ") and " ok, " in summary and "minimum" in summary
     assert (tmp_path / "bc2" / "todos").is_dir()
+
+
+@pytest.mark.parametrize("api", ["bc2", "bc4"])
+def test_export__sandbox_summary_requests_equal_the_minimum(tmp_path, api):
+    """With the sandbox exported, expect the summary's requests to equal its minimum (for
+    bc4 the Launchpad call made before the export counts in neither). BC4 keeps the client
+    limiter on: its sandbox enforces 50 requests / 10 s, and retried 429s would count."""
+    limit = ["--no-rate-limit"] if api == "bc2" else []
+    proc = run_cli("export", "--api", api, "--sandbox-size", "tiny", "-o", str(tmp_path),
+                   *limit, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    found = re.search(r"([\d,]+) requests \(minimum ([\d,]+)\)", proc.stdout)
+    assert found and found.group(1) == found.group(2), proc.stdout
 
 
 def test_export__backpack_sandbox(tmp_path):

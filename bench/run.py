@@ -184,10 +184,14 @@ class Bench:
             "time_scale": self.time_scale,
         }
 
-    def measure_ours(self, api: str, box: Sandbox, spec: dict[str, Any]) -> dict[str, Any]:
+    def _export(self, box: Sandbox, spec: dict[str, Any]) -> tuple[dict[str, Any], dict]:
+        """One export job against a fresh request log: (job result, what the sandbox saw)."""
         box.reset_log()
         job = run_job("export", spec, timeout=self.job_timeout)
-        seen = log_stats(box)
+        return job, log_stats(box)
+
+    def measure_ours(self, api: str, box: Sandbox, spec: dict[str, Any]) -> dict[str, Any]:
+        job, seen = self._export(box, spec)
         if "error" in job:
             return {**job, "sandbox": seen}
         http = job["http"]
@@ -208,9 +212,7 @@ class Bench:
 
     def measure_rerun(self, api: str, box: Sandbox, spec: dict[str, Any],
                       ours: dict[str, Any]) -> dict[str, Any]:
-        box.reset_log()
-        job = run_job("export", spec, timeout=self.job_timeout)
-        seen = log_stats(box)
+        job, seen = self._export(box, spec)
         if "error" in job:
             return {**job, "sandbox": seen}
         http = job["http"]

@@ -243,17 +243,21 @@ def client(sb: Sandbox) -> Client:
     return Client(sb)
 
 
+def walk_everything(client: Client) -> Client:
+    """Every collection the sandbox serves, once: the walk, the listings, the extras."""
+    container_walk(client)
+    recordings_strategy(client)
+    for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
+        client.walk(path)
+    extras_walk(client)
+    return client
+
+
 @pytest.fixture(scope="module")
 def walked() -> Iterator[Client]:
     """One full container walk of a tiny account, shared by the fidelity tests."""
     with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        client = Client(sandbox)
-        container_walk(client)
-        recordings_strategy(client)
-        for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
-            client.walk(path)
-        extras_walk(client)
-        yield client
+        yield walk_everything(Client(sandbox))
 
 
 @pytest.fixture(scope="module")
@@ -1061,12 +1065,7 @@ def test_mutate__deleted_gone_everywhere() -> None:
         summary = sb.mutate(30, seed=2)
         assert summary["deleted"]
         gone = set(sb.truth.tombstones)
-        client = Client(sb)
-        container_walk(client)
-        recordings_strategy(client)
-        for path in EVERYTHING_TODOS + EVERYTHING_CARDS:
-            client.walk(path)
-        extras_walk(client)
+        client = walk_everything(Client(sb))
         seen = set().union(*(_typed_ids(page) for _, page in client.collections))
         assert seen and not seen & gone
         for rec_id in gone:

@@ -130,6 +130,9 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Keep every raw response under OUTPUT/API/_raw/RUN_ID."),
         click.option("--progress/--no-progress", default=None,
                      help="Progress bar (default: on when stderr is a terminal)."),
+        click.option("--no-wait", is_flag=True,
+                     help="If another export of the same account into the same output is "
+                          "running, exit at once (code 9) instead of waiting for it."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -234,36 +237,58 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
 def status(output: Path) -> None:
     """Bookmarks, the last run and what the next run will do, per API and account."""
     from extract.journal import pending
-    from extract.state import load_state
+    from extract.state import DamagedState, load_state
 
     found = False
     for api in sorted(FAMILIES):
         fam = family(api)
         folder = output / api / "_state"
         runs = output / api / "_runs"
-        accounts = {p.stem for p in folder.glob("*.json")} | \
-            {p.name for p in runs.glob("*=*") if p.is_dir()}
+        accounts = {p.stem for p in _glob(folder, "*.json")} | \
+            {p.name for p in _glob(runs, "*=*") if p.is_dir()}
         for account in sorted(accounts):
             found = True
-            state = load_state(folder / f"{account}.json")
+            click.echo(f"{api} {account}")
+            try:
+                state = load_state(folder / f"{account}.json")
+            except DamagedState as exc:
+                click.echo(f"  state:      {exc.one_line()}")
+                continue
             waiting = pending(runs / account)
             last = state.last_run if state else {}
-            click.echo(f"{api} {account}")
             click.echo(f"  last run:   {last.get('mode', '-')} {last.get('started_at', '-')}, "
-                       f"{last.get('requests', 0):,} requests, {last.get('rows', 0):,} rows")
+                       f"{_number(last.get('requests', 0))} requests, "
+                       f"{_number(last.get('rows', 0))} rows")
             click.echo(f"  last full:  {state.last_full if state else '-'}")
+            feed = fam.feed() if fam.feed is not None else None
+            usable = False
             for name, mark in (state.bookmarks if state else {}).items():
                 since = mark.get("since") if isinstance(mark, dict) else mark
-                click.echo(f"  bookmark:   {name} since {since}")
+                problem = feed.check(mark) if feed is not None and name == feed.name else None
+                usable |= feed is not None and name == feed.name and not problem
+                click.echo(f"  bookmark:   {name} since {since}"
+                           + (f" (cannot be used: {problem})" if problem else ""))
             if waiting:
                 nxt = f"resume: {waiting} completed unit(s) are read from disk, the rest fetched"
-            elif state and fam.feed is not None and state.bookmarks:
+            elif usable:
                 nxt = "incremental (only what changed; --full for everything)"
             else:
                 nxt = "full export"
             click.echo(f"  next run:   {nxt}")
     if not found:
         click.echo(f"no export state under {output}; the next run is a full export")
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _glob(folder: Path, pattern: str) -> list[Path]:
+    """Entries of a folder that may be missing, unreadable or a file."""
+    try:
+        return list(folder.glob(pattern)) if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 @cli.command()
@@ -462,7 +487,7 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
         retries=options["retries"], grant=grant,
-        options=_fan_outs(options), full=options["full"],
+        options=_fan_outs(options), full=options["full"], wait_for_lock=not options["no_wait"],
     )
 
 

@@ -112,7 +112,7 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "are given)."),
         click.option("--sandbox-size", type=click.Choice(["tiny", "default", "large"]),
                      default="default", show_default=True, help="Size of the sandbox account."),
-        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+        click.option("-o", "--output", type=click.Path(path_type=Path),
                      default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
                      help="Output directory [env BASECAMP_OUTPUT]."),
         click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,

@@ -156,8 +156,9 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     bookmark = state.bookmarks.get(feed.name) if feed is not None else None
     problem = feed.check(bookmark) if feed is not None and bookmark else None
     if problem:
-        log.warning("the %s bookmark in %s cannot be used (%s); this run is a full export",
-                    feed.name, state_file, problem)
+        if not config.full and not config.steps:
+            log.warning("the %s bookmark in %s cannot be used (%s); this run is a full export",
+                        feed.name, state_file, problem)
         bookmark = None
     incremental = bool(bookmark) and not config.full and not config.steps
     root_ctx = {fam.account_column: config.account_id,

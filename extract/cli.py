@@ -97,9 +97,12 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Export everything even when an earlier run left bookmarks (the "
                           "default is incremental then)."),
         click.option("--with", "with_", metavar="WHAT",
-                     help="Basecamp 4: also run costly per-recording fan-outs, comma-separated: "
-                          "events, boosts, subscriptions, versions (one request per "
-                          "recording each)."),
+                     help="Opt-in reads, comma-separated. Basecamp 2: subscribers (every "
+                          "to-do, to-do list and calendar event read as a member, for the "
+                          "*__subscribers tables and to-dos' attachments, which are not written "
+                          "otherwise). Basecamp 4: costly per-recording fan-outs: events, "
+                          "boosts, subscriptions, versions (one request per recording each). "
+                          "`tables` marks what each option writes."),
         click.option("--with-events", is_flag=True, help="Same as --with events."),
         click.option("--timezone", envvar="BASECAMP_TIMEZONE",
                      help="Zone of timestamps that carry none (Backpack; default: the "
@@ -179,10 +182,16 @@ def list_steps(api: str) -> None:
 @click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
 @click.option("--columns", is_flag=True, help="Also list every column with its type.")
 def list_tables(api: str, columns: bool) -> None:
-    """List the output tables with primary key, partitioning and purpose."""
-    for spec in family(api).registry.values():
+    """List the output tables with primary key, partitioning and purpose.
+
+    Tables marked `opt-in: --with X` are written only when the export runs with that option.
+    """
+    fam = family(api)
+    for spec in fam.registry.values():
+        option = fam.opt_in(spec.name)
+        mark = f"  [opt-in: --with {option}]" if option else ""
         click.echo(f"{spec.name:40} key=({', '.join(spec.key)}) "
-                   f"partition=({', '.join(spec.partition)})  {spec.doc}")
+                   f"partition=({', '.join(spec.partition)}){mark}  {spec.doc}")
         if columns:
             for field in spec.arrow_schema():
                 click.echo(f"    {field.name:45} {field.type}")

@@ -161,6 +161,10 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
                         feed.name, state_file, problem)
         bookmark = None
     incremental = bool(bookmark) and not config.full and not config.steps
+    if incremental and not set(config.options) <= set(state.options):
+        log.warning("--with %s was not part of the last full export; this run is a full export",
+                    ",".join(sorted(set(config.options) - set(state.options))))
+        incremental = False
     root_ctx = {fam.account_column: config.account_id,
                 **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
     journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
@@ -220,6 +224,7 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         "units": report.units,
         "pages": report.pages,
         "tables": written,
+        "not_written": fam.not_written(config.steps),
         "failures": [vars(f) for f in report.failures],
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,
@@ -237,6 +242,7 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
             state.bookmarks[feed.name] = feed.bookmark(started_at, bookmark)
         if mode == "full" and not config.steps:
             state.last_full = started_at.isoformat()
+            state.options = sorted(config.options)
         state.last_run = {"run_id": run_id, "mode": mode, "started_at": started_at.isoformat(),
                           "requests": stats.as_dict()["requests"],
                           "rows": sum(t.get("rows", 0) for t in written.values())}

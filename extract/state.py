@@ -30,10 +30,13 @@ class SyncState:
     last_full: str | None = None
     last_run: dict[str, Any] = field(default_factory=dict)
     bookmarks: dict[str, Any] = field(default_factory=dict)
+    # Options (``--with``) of the last full export: an incremental run folds changes only into
+    # tables that export wrote whole; a new option's tables need a full run first.
+    options: list[str] = field(default_factory=list)
 
 
 FIELDS: dict[str, tuple[type, ...]] = {"last_full": (str, type(None)), "last_run": (dict,),
-                                       "bookmarks": (dict,)}
+                                       "bookmarks": (dict,), "options": (list,)}
 
 
 def state_path(output: Path, api: str, column: str, account: Any) -> Path:

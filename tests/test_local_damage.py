@@ -84,7 +84,7 @@ def test_output__a_path_component_that_is_a_file_is_named(calm, tmp_path, blocke
     with pytest.raises(OutputError) as failed:
         run_export(sandbox_config(box, out))
     assert failed.value.exit_code == 5
-    assert f"output path {path} is a file" in failed.value.one_line()
+    assert f"{path} is a file, not a directory" in failed.value.one_line()
     assert box.requests == []
     assert path.read_text() == "not a folder"
 

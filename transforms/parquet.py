@@ -117,8 +117,8 @@ def ensure_writable(root: Path, folders: Iterable[str] = ()) -> None:
     for path in (root, *(root / f for f in folders)):
         blocker = _file_in_the_way(path)
         if blocker is not None:
-            raise OutputError(f"output path {blocker} is a file, not a directory; move it "
-                              "away or choose another --output")
+            raise OutputError(f"output directory {root} is not writable: {blocker} is a "
+                              "file, not a directory; move it away or choose another --output")
     try:
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".write-probe-{uuid.uuid4().hex}"

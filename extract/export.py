@@ -98,7 +98,7 @@ def new_run_id() -> str:
 
 def run_export(config: ExportConfig, session: requests.Session | None = None) -> ExportResult:
     """Export the selected steps of one account, holding the lock of its output throughout."""
-    fam = family(config.api)
+    fam = family(config.api).with_options(config.options)
     api = config.api
     parquet.ensure_writable(config.output, [
         api, *(f"{api}/{f}" for f in OWN_FOLDERS), *([".cache"] if config.cache else []),

@@ -256,8 +256,10 @@ def _sync_state(path: Path, full: bool) -> SyncState:
     try:
         return load_state(path) or SyncState()
     except DamagedState:
-        if not full or not path.is_file():
+        if not full:
             raise
+        if not path.is_file():
+            raise DamagedState(f"the state file {path} is not a file; delete it") from None
         log.warning("the state file %s cannot be used; --full starts it afresh", path)
         return SyncState()
 

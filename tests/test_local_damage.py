@@ -165,6 +165,38 @@ def test_state__a_bad_bookmark_warns_and_runs_in_full(calm, tmp_path, bookmark, 
     assert again.manifest["mode"] == "incremental"  # the full run wrote a good bookmark
 
 
+def test_state__full_ignores_a_bad_bookmark_quietly(calm, tmp_path, caplog):
+    """With an unusable bookmark and --full, expect a full run, no warning, a good bookmark."""
+    from extract.export import run_export
+
+    box, base, expected = calm
+    out = _copy(base, tmp_path / "out")
+    state = _state_file(box, out)
+    data = json.loads(state.read_text())
+    data["bookmarks"]["events"] = {"since": "not a time"}
+    state.write_text(json.dumps(data))
+    result = run_export(sandbox_config(box, out, full=True))
+    assert result.ok and result.manifest["mode"] == "full"
+    assert not [r for r in caplog.records if "bookmark" in r.getMessage()]
+    assert json.loads(state.read_text())["bookmarks"]["events"]["since"] != "not a time"
+    assert stored_tables(out, "bc2") == expected
+
+
+def test_state__a_state_path_that_is_a_folder_says_delete_it(calm, tmp_path):
+    """With the state file a folder, expect exit 2 naming it, with or without --full."""
+    from extract.export import run_export
+
+    box, base, _ = calm
+    out = _copy(base, tmp_path / "out")
+    state = _state_file(box, out)
+    state.unlink()
+    state.mkdir()
+    for full in (False, True):
+        with pytest.raises(ConfigError) as failed:
+            run_export(sandbox_config(box, out, full=full))
+        assert failed.value.exit_code == 2 and str(state) in failed.value.one_line()
+
+
 def test_status__damaged_state_is_a_line_not_a_traceback(calm, tmp_path):
     """With a damaged state file, a bad bookmark or odd last-run values, expect `status` to
     say so in a line and exit 0."""

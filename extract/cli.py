@@ -184,12 +184,15 @@ def list_steps(api: str) -> None:
 def list_tables(api: str, columns: bool) -> None:
     """List the output tables with primary key, partitioning and purpose.
 
-    Tables marked `opt-in: --with X` are written only when the export runs with that option.
+    Tables marked `opt-in: --with X` are written only when the export runs with that option;
+    `partial:` says which share of the rows a table holds where no read gives them all.
     """
     fam = family(api)
     for spec in fam.registry.values():
         option = fam.opt_in(spec.name)
         mark = f"  [opt-in: --with {option}]" if option else ""
+        if spec.name in fam.partial_tables:
+            mark += f"  [partial: {fam.partial_tables[spec.name]}]"
         click.echo(f"{spec.name:40} key=({', '.join(spec.key)}) "
                    f"partition=({', '.join(spec.partition)}){mark}  {spec.doc}")
         if columns:

@@ -225,6 +225,7 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         "pages": report.pages,
         "tables": written,
         "not_written": fam.not_written(config.steps),
+        "partial": {t: why for t, why in fam.partial_tables.items() if t in tables},
         "failures": [vars(f) for f in report.failures],
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,

@@ -132,7 +132,8 @@ class XmlTransport:
                                                 params=params or None, allow_redirects=False)
             except RetryAfterTooLong as exc:
                 raise RemoteError(f"{unit.endpoint.id}: {exc}") from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
                 raise RemoteError(f"{unit.endpoint.id}: network error after retries "
                                   f"({type(exc).__name__})") from None
             if response.status_code not in REDIRECTS:

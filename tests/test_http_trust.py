@@ -176,7 +176,6 @@ def test_redirect__to_another_origin_sends_nothing_there(cached, tmp_path):
     assert other.hits == []
     assert caught.value.one_line() == (f"refused a redirect to another origin ({other.origin}) "
                                        "from /people.json (another port)")
-    assert not list(tmp_path.glob("*.sqlite")) or cached
 
 
 def test_redirect__same_origin_is_followed():
@@ -384,3 +383,26 @@ def test_cache__a_damaged_file_does_not_stop_an_export(tiny_sandbox, tmp_path, e
     again = export_to(tiny_sandbox, tmp_path, full=True)
     assert again.ok, again.manifest["failures"]
     assert list((tmp_path / ".cache").glob("*.corrupt-*"))
+
+
+# --------------------------------------------------------------------------------------- cli
+@pytest.mark.parametrize(("args", "retries", "retry_for"), [
+    ([], None, 300.0), (["--retry-for", "7.5", "--retries", "2"], 2, 7.5)])
+def test_cli__retry_budget_options_reach_the_export(args, retries, retry_for, monkeypatch,
+                                                    tmp_path):
+    """With and without --retry-for/--retries, expect them (or the defaults) in ExportConfig."""
+    from click.testing import CliRunner
+
+    from extract import cli
+
+    seen: list[Any] = []
+
+    def fake_export(config: Any) -> Any:
+        seen.append(config)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "run_export", fake_export)
+    CliRunner().invoke(cli.cli, ["export", "--base-url", "http://127.0.0.1:9/999/api/v1",
+                                 "--username", "u", "--password", "p", "--user-agent", UA,
+                                 "-o", str(tmp_path), *args])
+    assert [(c.retries, c.retry_for) for c in seen] == [(retries, retry_for)]

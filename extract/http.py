@@ -164,23 +164,24 @@ class MeteredAdapter(LimiterAdapter):
         retries = 0
         while True:
             response, error = self._attempt(request, retry=retries > 0, **kwargs)
-            transient = error is not None or response.status_code in policy.statuses
+            transient = response is None or response.status_code in policy.statuses
             if not (retrying and transient
                     and policy.may_retry(retries, time.monotonic() - started)):
-                if error is not None:
-                    raise error
+                if response is None:
+                    raise error or RemoteError("no response")
                 return response
             retries += 1
             wait = policy.wait(retries, response.headers if response is not None else None)
+            cause = type(error).__name__ if response is None else response.status_code
             log.info("retrying %s %s in %.1fs after %s", request.method, _path(request.url),
-                     wait, response.status_code if response is not None else
-                     type(error).__name__)
+                     wait, cause)
             if response is not None:
                 response.close()
             time.sleep(wait)
 
     def _attempt(self, request: requests.PreparedRequest, *, retry: bool, **kwargs: Any
-                 ) -> tuple[requests.Response, None] | tuple[None, Exception]:
+                 ) -> tuple[requests.Response | None, Exception | None]:
+        """One send after the limiter; a transient failure is returned, not raised."""
         started = time.monotonic()
         self.limiter.try_acquire(self._bucket_name(request), weight=1, blocking=True)
         waited = time.monotonic() - started

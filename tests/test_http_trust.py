@@ -38,7 +38,11 @@ UA = "basecamp-extract tests (tests@example.com)"
 CREDS = Credentials(token="t")
 
 
-
+# ------------------------------------------------------------------------- scripted server
+# Each request takes the next queued answer (the last repeats once the queue runs out, as the
+# conformance README asks) and is logged with its arrival time. Answers use the conformance
+# format (status, headers, body, networkError, delay in ms) plus ``truncate``: send that many
+# bytes fewer than the Content-Length announces. "{origin}" in a header is the server's origin.
 @dataclass
 class Hit:
     at: float

@@ -27,6 +27,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests_cache import EXPIRE_IMMEDIATELY, CachedSession
 from requests_ratelimiter import LimiterAdapter
+from urllib3.exceptions import NameResolutionError
 from urllib3.util.retry import Retry
 
 from extract.errors import ConfigError, RemoteError
@@ -194,9 +195,25 @@ class MeteredAdapter(LimiterAdapter):
             raise
         except TRANSIENT_ERRORS as exc:
             self.stats.record(None, waited, retry=retry)
+            if _unresolvable(exc):
+                raise  # a host name that does not resolve is a typo, not a blip: fail now
             return None, exc
         self.stats.record(response.status_code, waited, retry=retry)
         return response, None
+
+
+def _unresolvable(exc: BaseException) -> bool:
+    """True when the host name did not resolve (urllib3 wraps it in a retry error)."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, NameResolutionError):
+            return True
+        seen = getattr(seen, "reason", None) or (seen.args[0] if seen.args
+                                                 and isinstance(seen.args[0], BaseException)
+                                                 else None)
+    return False
 
 
 def metered(session: requests.Session, url: str) -> MeteredAdapter | None:

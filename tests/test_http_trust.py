@@ -292,6 +292,15 @@ def test_retry__spent_budget_fails_with_one_line_and_the_request_id():
     assert len(server.hits) > 2
 
 
+def test_retry__a_host_name_that_does_not_resolve_fails_at_once():
+    """With a name no resolver knows, expect one attempt and a network error: a typo in
+    --base-url must not spend the whole retry budget."""
+    stats = HttpStats()
+    with pytest.raises(RemoteError, match="network error"):
+        fetch(session(stats=stats, retry_for=60.0), "https://no-such-host.invalid/p.json")
+    assert stats.as_dict()["requests"] == 1 and stats.as_dict()["retries"] == 0
+
+
 def test_retry__a_404_quotes_the_request_id_and_is_not_retried():
     """With a 404 carrying X-Request-Id, expect one request and the id on the skip."""
     with scripted([{"status": 404, "headers": {"X-Request-Id": "req-404"}}]) as server, \

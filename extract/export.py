@@ -70,8 +70,9 @@ class ExportConfig:
     rate_limit: RateLimit | None = None
     cache: bool = True
     max_pages: int = DEFAULT_MAX_PAGES
-    retries: int = DEFAULT_RETRIES
+    retries: int | None = DEFAULT_RETRIES
     backoff_factor: float = DEFAULT_BACKOFF
+    retry_for: float | None = None
     keep_raw: bool = False
     timezone: str | None = None
     on_progress: Callable[[int, int], None] | None = None
@@ -131,6 +132,8 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
             pool_size=max(config.workers, 4),
             retries=config.retries,
             backoff_factor=config.backoff_factor,
+            retry_for=config.retry_for,
+            full=config.full,
             retry_methods=fam.retry_methods,
             session_auth=fam.session_auth,
             prefix_limits=fam.prefix_limits(config.base_url) if config.rate_limit else {},

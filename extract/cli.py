@@ -103,9 +103,12 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Export everything even when an earlier run left bookmarks (the "
                           "default is incremental then)."),
         click.option("--with", "with_", metavar="WHAT",
-                     help="Basecamp 4: also run costly per-recording fan-outs, comma-separated: "
-                          "events, boosts, subscriptions, versions (one request per "
-                          "recording each)."),
+                     help="Opt-in reads, comma-separated. Basecamp 2: subscribers (every "
+                          "to-do, to-do list and calendar event read as a member, for the "
+                          "*__subscribers tables and to-dos' attachments, which are not written "
+                          "otherwise). Basecamp 4: costly per-recording fan-outs: events, "
+                          "boosts, subscriptions, versions (one request per recording each). "
+                          "`tables` marks what each option writes."),
         click.option("--with-events", is_flag=True, help="Same as --with events."),
         click.option("--timezone", envvar="BASECAMP_TIMEZONE",
                      help="Zone of timestamps that carry none (Backpack; default: the "
@@ -118,7 +121,7 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "are given)."),
         click.option("--sandbox-size", type=click.Choice(["tiny", "default", "large"]),
                      default="default", show_default=True, help="Size of the sandbox account."),
-        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+        click.option("-o", "--output", type=click.Path(path_type=Path),
                      default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
                      help="Output directory [env BASECAMP_OUTPUT]."),
         click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -140,6 +143,9 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Keep every raw response under OUTPUT/API/_raw/RUN_ID."),
         click.option("--progress/--no-progress", default=None,
                      help="Progress bar (default: on when stderr is a terminal)."),
+        click.option("--no-wait", is_flag=True,
+                     help="If another export of the same account into the same output is "
+                          "running, exit at once (code 9) instead of waiting for it."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -186,10 +192,19 @@ def list_steps(api: str) -> None:
 @click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
 @click.option("--columns", is_flag=True, help="Also list every column with its type.")
 def list_tables(api: str, columns: bool) -> None:
-    """List the output tables with primary key, partitioning and purpose."""
-    for spec in family(api).registry.values():
+    """List the output tables with primary key, partitioning and purpose.
+
+    Tables marked `opt-in: --with X` are written only when the export runs with that option;
+    `partial:` says which share of the rows a table holds where no read gives them all.
+    """
+    fam = family(api)
+    for spec in fam.registry.values():
+        option = fam.opt_in(spec.name)
+        mark = f"  [opt-in: --with {option}]" if option else ""
+        if spec.name in fam.partial_tables:
+            mark += f"  [partial: {fam.partial_tables[spec.name]}]"
         click.echo(f"{spec.name:40} key=({', '.join(spec.key)}) "
-                   f"partition=({', '.join(spec.partition)})  {spec.doc}")
+                   f"partition=({', '.join(spec.partition)}){mark}  {spec.doc}")
         if columns:
             for field in spec.arrow_schema():
                 click.echo(f"    {field.name:45} {field.type}")
@@ -244,36 +259,58 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
 def status(output: Path) -> None:
     """Bookmarks, the last run and what the next run will do, per API and account."""
     from extract.journal import pending
-    from extract.state import load_state
+    from extract.state import DamagedState, load_state
 
     found = False
     for api in sorted(FAMILIES):
         fam = family(api)
         folder = output / api / "_state"
         runs = output / api / "_runs"
-        accounts = {p.stem for p in folder.glob("*.json")} | \
-            {p.name for p in runs.glob("*=*") if p.is_dir()}
+        accounts = {p.stem for p in _glob(folder, "*.json")} | \
+            {p.name for p in _glob(runs, "*=*") if p.is_dir()}
         for account in sorted(accounts):
             found = True
-            state = load_state(folder / f"{account}.json")
+            click.echo(f"{api} {account}")
+            try:
+                state = load_state(folder / f"{account}.json")
+            except DamagedState as exc:
+                click.echo(f"  state:      {exc.one_line()}")
+                continue
             waiting = pending(runs / account)
             last = state.last_run if state else {}
-            click.echo(f"{api} {account}")
             click.echo(f"  last run:   {last.get('mode', '-')} {last.get('started_at', '-')}, "
-                       f"{last.get('requests', 0):,} requests, {last.get('rows', 0):,} rows")
+                       f"{_number(last.get('requests', 0))} requests, "
+                       f"{_number(last.get('rows', 0))} rows")
             click.echo(f"  last full:  {state.last_full if state else '-'}")
+            feed = fam.feed() if fam.feed is not None else None
+            usable = False
             for name, mark in (state.bookmarks if state else {}).items():
                 since = mark.get("since") if isinstance(mark, dict) else mark
-                click.echo(f"  bookmark:   {name} since {since}")
+                problem = feed.check(mark) if feed is not None and name == feed.name else None
+                usable |= feed is not None and name == feed.name and not problem
+                click.echo(f"  bookmark:   {name} since {since}"
+                           + (f" (cannot be used: {problem})" if problem else ""))
             if waiting:
                 nxt = f"resume: {waiting} completed unit(s) are read from disk, the rest fetched"
-            elif state and fam.feed is not None and state.bookmarks:
+            elif usable:
                 nxt = "incremental (only what changed; --full for everything)"
             else:
                 nxt = "full export"
             click.echo(f"  next run:   {nxt}")
     if not found:
         click.echo(f"no export state under {output}; the next run is a full export")
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _glob(folder: Path, pattern: str) -> list[Path]:
+    """Entries of a folder that may be missing, unreadable or a file."""
+    try:
+        return list(folder.glob(pattern)) if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 @cli.command()
@@ -472,7 +509,7 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
         retries=options["retries"], retry_for=options["retry_for"], grant=grant,
-        options=_fan_outs(options), full=options["full"],
+        options=_fan_outs(options), full=options["full"], wait_for_lock=not options["no_wait"],
     )
 
 

@@ -68,3 +68,9 @@ class PartialExportError(BasecampExtractError):
     """Some units failed: what succeeded was written, what failed was left as it was."""
 
     exit_code = 7
+
+
+class BusyError(BasecampExtractError):
+    """Another export holds the output lock of this (output, API, account) and --no-wait."""
+
+    exit_code = 9

@@ -39,9 +39,10 @@ from extract.http import (
 )
 from extract.incremental import Scope
 from extract.journal import RunJournal, run_dir
+from extract.lock import output_lock
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.redact import REDACTOR
-from extract.state import SyncState, load_state, save_state, state_path
+from extract.state import DamagedState, SyncState, load_state, save_state, state_path
 from extract.timezones import zone_named
 from transforms import parquet, upsert
 from transforms.shape import Shaper
@@ -49,6 +50,7 @@ from transforms.shape import Shaper
 log = logging.getLogger(__name__)
 
 WHOLE_TABLE = "*"
+OWN_FOLDERS = ("_state", "_runs", "_manifests", "_locks", "_raw")
 WRITERS = 4
 IN_FLIGHT = 256
 
@@ -78,6 +80,7 @@ class ExportConfig:
     grant: Grant | None = None
     options: tuple[str, ...] = ()
     full: bool = False
+    wait_for_lock: bool = True
 
 
 @dataclass
@@ -95,7 +98,20 @@ def new_run_id() -> str:
 
 
 def run_export(config: ExportConfig, session: requests.Session | None = None) -> ExportResult:
-    """Export the selected steps of one account; see the module docstring for the guarantees."""
+    """Export the selected steps of one account, holding the lock of its output throughout."""
+    fam = family(config.api).with_options(config.options)
+    api = config.api
+    parquet.ensure_writable(config.output, [
+        api, *(f"{api}/{f}" for f in OWN_FOLDERS), *([".cache"] if config.cache else []),
+        *(f"{api}/{t}" for t in fam.tables_for(config.steps))])
+    with output_lock(config.output, api, fam.account_column, config.account_id,
+                     wait=config.wait_for_lock):
+        parquet.sweep_temp_files(config.output / api, f"{fam.account_column}={config.account_id}")
+        return _export(config, session)
+
+
+def _export(config: ExportConfig, session: requests.Session | None) -> ExportResult:
+    """One export; see the module docstring for the guarantees."""
     started = time.monotonic()
     started_at = datetime.now(UTC)
     fam = family(config.api)
@@ -104,8 +120,6 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     REDACTOR.add(*config.credentials.secrets())
     if config.grant is not None:
         REDACTOR.add(*config.grant.secrets())
-    parquet.ensure_writable(config.output)
-    parquet.sweep_temp_files(config.output / config.api)
     run_id = new_run_id()
     stats = HttpStats()
     if session is None:
@@ -141,9 +155,19 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
 
     feed = fam.feed() if fam.feed is not None else None
     state_file = state_path(config.output, config.api, fam.account_column, config.account_id)
-    state = load_state(state_file) or SyncState()
+    state = _sync_state(state_file, config.full)
     bookmark = state.bookmarks.get(feed.name) if feed is not None else None
+    problem = feed.check(bookmark) if feed is not None and bookmark else None
+    if problem:
+        if not config.full and not config.steps:
+            log.warning("the %s bookmark in %s cannot be used (%s); this run is a full export",
+                        feed.name, state_file, problem)
+        bookmark = None
     incremental = bool(bookmark) and not config.full and not config.steps
+    if incremental and not set(config.options) <= set(state.options):
+        log.warning("--with %s was not part of the last full export; this run is a full export",
+                    ",".join(sorted(set(config.options) - set(state.options))))
+        incremental = False
     root_ctx = {fam.account_column: config.account_id,
                 **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
     journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
@@ -203,6 +227,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "units": report.units,
         "pages": report.pages,
         "tables": written,
+        "not_written": fam.not_written(config.steps),
+        "partial": {t: why for t, why in fam.partial_tables.items() if t in tables},
         "failures": [vars(f) for f in report.failures],
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,
@@ -220,12 +246,26 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
             state.bookmarks[feed.name] = feed.bookmark(started_at, bookmark)
         if mode == "full" and not config.steps:
             state.last_full = started_at.isoformat()
+            state.options = sorted(config.options)
         state.last_run = {"run_id": run_id, "mode": mode, "started_at": started_at.isoformat(),
                           "requests": stats.as_dict()["requests"],
                           "rows": sum(t.get("rows", 0) for t in written.values())}
         save_state(state_file, state)
         journal.finish()
     return ExportResult(manifest, path)
+
+
+def _sync_state(path: Path, full: bool) -> SyncState:
+    """The stored state; a damaged file stops the run unless ``--full`` starts it afresh."""
+    try:
+        return load_state(path) or SyncState()
+    except DamagedState:
+        if not full:
+            raise
+        if not path.is_file():
+            raise DamagedState(f"the state file {path} is not a file; delete it") from None
+        log.warning("the state file %s cannot be used; --full starts it afresh", path)
+        return SyncState()
 
 
 def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]],

@@ -52,13 +52,46 @@ class Family:
     page_source: PageSourceFactory | None = None
     oauth: bool = False
     feed: Callable[[], Any] | None = None
+    # Options that widen crawled entries ({option: {endpoint id: fields to replace}}) and
+    # tables written only with their option (filled by conditional fetches otherwise).
+    widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    opt_in_tables: Mapping[str, str] = field(default_factory=dict)
+    chosen: frozenset[str] = frozenset()
+    # Tables known to hold a share of the rows, with why (no complete source by default).
+    partial_tables: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.catalog.options, *self.widen}))
 
     def with_options(self, names: Iterable[str]) -> Family:
-        """This family with opt-in endpoints (``events``) crawled too."""
-        try:
-            return replace(self, catalog=self.catalog.with_options(names))
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+        """This family with opt-in endpoints (``events``) crawled or entries widened."""
+        wanted = set(names)
+        unknown = wanted - set(self.options)
+        if unknown:
+            raise ConfigError(f"{self.api} has no option(s) {', '.join(sorted(unknown))}; "
+                              f"known: {', '.join(self.options) or 'none'}")
+        catalog = self.catalog.with_options(wanted - set(self.widen))
+        changes = {e: f for name in sorted(wanted & set(self.widen))
+                   for e, f in self.widen[name].items()}
+        catalog = replace(catalog, endpoints=tuple(
+            replace(e, **changes[e.id]) if e.id in changes else e for e in catalog.endpoints))
+        return replace(self, catalog=catalog, chosen=self.chosen | wanted)
+
+    def opt_in(self, table: str) -> str | None:
+        """The option a table needs to be written: its own, or that of every entry feeding it."""
+        if table in self.opt_in_tables:
+            return self.opt_in_tables[table]
+        if any(table in self.feeds(e) for e in self.catalog.crawled):
+            return None
+        options = {e.opt_in for e in self.catalog.endpoints if e.opt_in and e.crawl
+                   and table in self.feeds(e)}
+        return ", ".join(sorted(options)) or None
+
+    def not_written(self, steps: Iterable[str] | None) -> list[str]:
+        """Tables of these steps left out because their option was not chosen."""
+        return sorted(t for t in self._closure(steps)
+                      if t in self.opt_in_tables and self.opt_in_tables[t] not in self.chosen)
 
     def steps(self) -> list[str]:
         """Primary tables some crawled endpoint fills, directly or as embedded records."""
@@ -68,6 +101,9 @@ class Family:
         return sorted(t for t in produced if self.registry[t].child_of is None)
 
     def tables_for(self, steps: Iterable[str] | None) -> set[str]:
+        return self._closure(steps) - set(self.not_written(steps))
+
+    def _closure(self, steps: Iterable[str] | None) -> set[str]:
         chosen = list(steps) if steps else self.steps()
         unknown = sorted(set(chosen) - set(self.steps()))
         if unknown:
@@ -109,9 +145,11 @@ class Family:
 
 FAMILIES: dict[str, Family] = {
     "bc2": Family("bc2", bc2_catalog.CATALOG, bc2_schemas.TABLES, preflight="person_me",
-                  rate=RateLimit(475, 10.0), feed=EventFeed),
+                  rate=RateLimit(475, 10.0), feed=EventFeed, widen=bc2_catalog.WIDEN,
+                  opt_in_tables=bc2_catalog.OPT_IN_TABLES),
     "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
-                  rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed),
+                  rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed,
+                  partial_tables=bc4_catalog.PARTIAL_TABLES),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
                        preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
                        group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},

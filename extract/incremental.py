@@ -89,6 +89,13 @@ class EventFeed:
     def root_ctx(self, bookmark: Mapping[str, Any] | None) -> dict[str, Any]:
         return {"since": bookmark["since"] if bookmark else EPOCH}
 
+    def check(self, bookmark: Any) -> str | None:
+        """Why a stored bookmark cannot be used, or None (see ``bookmark_problem``)."""
+        problem = bookmark_problem(bookmark, seen=list)
+        if problem is None and not all(isinstance(i, int) for i in bookmark.get("seen") or ()):
+            problem = "seen holds something other than event ids"
+        return problem
+
     def observe(self, unit: Unit, records: list[dict[str, Any]]) -> None:
         if unit.endpoint.id not in self.endpoints:
             return
@@ -152,6 +159,19 @@ def whole_tables(registry: Registry, tables: set[str], feed_tables: set[str]) ->
     return out
 
 
+def bookmark_problem(bookmark: Any, **shapes: type) -> str | None:
+    """What is wrong with a stored bookmark: it must be an object with a parseable ``since``
+    (sent to the server as is) and the named fields, when present, of the named types."""
+    if not isinstance(bookmark, Mapping):
+        return "not an object"
+    since = bookmark.get("since")
+    if not isinstance(since, str) or _parse(since) is None:
+        return f"since {since!r} is not a timestamp"
+    wrong = [k for k, kind in shapes.items()
+             if bookmark.get(k) is not None and not isinstance(bookmark[k], kind)]
+    return f"unexpected {', '.join(wrong)}" if wrong else None
+
+
 def _parse(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -194,6 +214,15 @@ class RecordingsFeed:
         from extract.catalog.bc4 import CATALOG
 
         return self.EXTRA | {e.id for e in CATALOG.crawled if e.id.startswith(self.LISTING)}
+
+    def check(self, bookmark: Any) -> str | None:
+        """Why a stored bookmark cannot be used, or None (see ``bookmark_problem``)."""
+        problem = bookmark_problem(bookmark, seen=dict, totals=dict, chats=dict)
+        if problem is None and not (
+                all(str(k).isdigit() for k in bookmark.get("seen") or {})
+                and all(isinstance(v, int) for v in (bookmark.get("totals") or {}).values())):
+            problem = "seen or totals hold something other than ids and counts"
+        return problem
 
     def root_ctx(self, bookmark: Mapping[str, Any] | None) -> dict[str, Any]:
         self.since = _parse(bookmark.get("since")) if bookmark else None

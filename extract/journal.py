@@ -55,14 +55,32 @@ class RunJournal:
         saved = self._saved_signature()
         if saved is not None and saved != json.loads(json.dumps(self.signature, default=str)):
             log.warning("an interrupted run with other settings was found; starting afresh")
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._discard_all()
         elif saved is not None:
             self.done = self._read_journal()
             self.resumed_units = len(self.done)
-        pages.mkdir(parents=True, exist_ok=True)
-        self._count = sum(1 for _ in pages.iterdir())
+        elif self.root.exists():
+            log.warning("the run journal in %s has no readable %s; starting afresh",
+                        self.root, SIGNATURE)
+            self._discard_all()
+        try:
+            pages.mkdir(parents=True, exist_ok=True)
+            self._count = sum(1 for _ in pages.iterdir())
+        except OSError as exc:
+            raise OutputError(f"cannot use the run journal folder {pages}: "
+                              f"{exc.strerror or exc}; delete {self.root}") from None
         parquet.atomic_write_bytes(self.root / SIGNATURE,
                                    json.dumps(self.signature, default=str).encode())
+
+    def _discard_all(self) -> None:
+        try:
+            if self.root.is_dir():
+                shutil.rmtree(self.root)
+            else:
+                self.root.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot remove the old run journal {self.root}: "
+                              f"{exc.strerror or exc}") from None
 
     def _saved_signature(self) -> dict[str, Any] | None:
         try:
@@ -74,16 +92,25 @@ class RunJournal:
         """Completed units; a torn last line (the crash came mid-write) is ignored."""
         done: dict[str, list[str]] = {}
         try:
-            lines = (self.root / JOURNAL).read_text(encoding="utf-8").splitlines()
+            lines = (self.root / JOURNAL).read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return done
+        bad = 0
         for line in lines:
             try:
                 entry = json.loads(line)
             except ValueError:
+                continue  # torn by the crash
+            names = entry.get("pages") if isinstance(entry, dict) else None
+            if not (isinstance(names, list) and isinstance(entry.get("unit"), str)
+                    and all(_page_name(n) and (self.root / "pages" / n).is_file()
+                            for n in names)):
+                bad += 1
                 continue
-            if all((self.root / "pages" / name).is_file() for name in entry["pages"]):
-                done[entry["unit"]] = entry["pages"]
+            done[entry["unit"]] = names
+        if bad:
+            log.warning("%d line(s) of the run journal %s name missing or invalid pages; "
+                        "their units are fetched again", bad, self.root / JOURNAL)
         return done
 
     @property
@@ -93,16 +120,31 @@ class RunJournal:
     def pages(self, key: str, endpoint: str, fetch: Callable[[], Iterable[Page]]
               ) -> Iterator[Page]:
         """A completed unit's pages from disk, or fetch them and record the unit once whole."""
-        stored = self.done.get(key)
+        stored = self._replay(key)
         if stored is not None:
-            for name in stored:
-                yield _load(self.root / "pages" / name)
+            yield from stored
             return
         names: list[str] = []
         for page in fetch():
             names.append(self._save(endpoint, page))
             yield page
         self._commit(key, names)
+
+    def _replay(self, key: str) -> list[Page] | None:
+        """A completed unit's pages, all read before the first is used: a page that does not
+        parse drops the unit, which is then fetched again."""
+        names = self.done.get(key)
+        if names is None:
+            return None
+        try:
+            return [_load(self.root / "pages" / name) for name in names]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("a page of the run journal (%s) cannot be read (%s); fetching %s again",
+                        self.root / "pages", _reason(exc), key)
+            with self._lock:
+                self.done.pop(key, None)
+                self.resumed_units -= 1
+            return None
 
     def _save(self, endpoint: str, page: Page) -> str:
         with self._lock:
@@ -143,11 +185,12 @@ def pending(root: Path) -> int:
     """Units an interrupted run completed (what the next run will not fetch again)."""
     try:
         return sum(1 for line in (root / JOURNAL).read_text().splitlines() if line.strip())
-    except OSError:
+    except (OSError, ValueError):
         return 0
 
 
 def _load(path: Path) -> Page:
+    """One saved page; ValueError (or KeyError, TypeError) when it is not what we wrote."""
     header_line, _, body = path.read_bytes().partition(b"\n")
     header = json.loads(header_line)
     records = _records(body)
@@ -159,7 +202,20 @@ def _load(path: Path) -> Page:
 
 def _records(body: bytes) -> list[dict[str, Any]]:
     """The page's records as decoded when fetched (XML families included)."""
-    return json.loads(body)["__records__"]
+    records = json.loads(body)["__records__"]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValueError("records are not a list of objects")
+    return records
+
+
+def _page_name(name: Any) -> bool:
+    """A page file name this module wrote: a plain name inside ``pages/``."""
+    return isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name \
+        and not name.startswith(".")
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
 
 
 def _fsync(path: Path) -> None:

@@ -4,6 +4,10 @@
 the last run did, and each family's bookmarks (BC2: the event feed's ``since`` and the event ids
 already seen inside the overlap window). It is written only after a run's output is stored, so
 a bookmark never runs ahead of the data.
+
+A state file that cannot be read or is not what we wrote is never guessed at: it is an error
+naming the file (``--full`` starts it afresh). A feed checks its own bookmark
+(``check_bookmark``); a bad one only costs a full run.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extract.errors import ConfigError
 from transforms import parquet
+
+
+class DamagedState(ConfigError):
+    """The state file exists but cannot be read or parsed (exit 2)."""
 
 
 @dataclass
@@ -21,6 +30,13 @@ class SyncState:
     last_full: str | None = None
     last_run: dict[str, Any] = field(default_factory=dict)
     bookmarks: dict[str, Any] = field(default_factory=dict)
+    # Options (``--with``) of the last full export: an incremental run folds changes only into
+    # tables that export wrote whole; a new option's tables need a full run first.
+    options: list[str] = field(default_factory=list)
+
+
+FIELDS: dict[str, tuple[type, ...]] = {"last_full": (str, type(None)), "last_run": (dict,),
+                                       "bookmarks": (dict,), "options": (list,)}
 
 
 def state_path(output: Path, api: str, column: str, account: Any) -> Path:
@@ -28,13 +44,28 @@ def state_path(output: Path, api: str, column: str, account: Any) -> Path:
 
 
 def load_state(path: Path) -> SyncState | None:
-    """The stored state, or None when there is none (or it is unreadable: run in full)."""
+    """The stored state, or None when there is none; DamagedState when it is unusable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return SyncState(**{k: data[k] for k in ("last_full", "last_run", "bookmarks")
-                            if k in data})
-    except (OSError, ValueError, TypeError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError) as exc:
+        raise _damaged(path, getattr(exc, "strerror", None) or str(exc)) from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise _damaged(path, "not valid JSON") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, "not a JSON object")
+    wrong = [k for k, kinds in FIELDS.items() if k in data and not isinstance(data[k], kinds)]
+    if wrong:
+        raise _damaged(path, f"unexpected {', '.join(wrong)}")
+    return SyncState(**{k: data[k] for k in FIELDS if k in data})
+
+
+def _damaged(path: Path, reason: str) -> DamagedState:
+    return DamagedState(f"the state file {path} cannot be used ({reason}); re-run with --full "
+                        "(or delete the file) to start it afresh")
 
 
 def save_state(path: Path, state: SyncState) -> None:

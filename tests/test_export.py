@@ -17,7 +17,7 @@ REQUIRED = ["projects", "project_templates", "stars", "people", "groups", "acces
             "topics", "messages", "comments", "todolists", "todos", "documents", "forwards",
             "attachments", "uploads", "calendars", "calendar_events", "subgroups",
             "messages__subscribers", "comments__attachments", "attachments__tags",
-            "todos__subscribers", "groups__memberships"]
+            "groups__memberships"]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +107,18 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def ensure_writable(root: Path) -> None:
-    """Fail before any request is made if the output directory cannot take files."""
+def ensure_writable(root: Path, folders: Iterable[str] = ()) -> None:
+    """Fail before any request is made if the output directory cannot take files.
+
+    ``folders`` (relative to ``root``) are the folders the run will write into: one that
+    exists as a file, or sits below one, is named in the error instead of surfacing later as
+    an ``os`` error from deep inside a write.
+    """
+    for path in (root, *(root / f for f in folders)):
+        blocker = _file_in_the_way(path)
+        if blocker is not None:
+            raise OutputError(f"output directory {root} is not writable: {blocker} is a "
+                              "file, not a directory; move it away or choose another --output")
     try:
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".write-probe-{uuid.uuid4().hex}"
@@ -119,14 +129,36 @@ def ensure_writable(root: Path) -> None:
             from None
 
 
-def sweep_temp_files(root: Path) -> int:
-    """Remove temp files a killed run left behind; they were never visible as data."""
+def _file_in_the_way(path: Path) -> Path | None:
+    """``path`` or the first of its ancestors that exists as something other than a folder."""
+    for candidate in (*reversed(path.parents), path):
+        try:
+            if candidate.exists() and not candidate.is_dir():
+                return candidate
+        except OSError:
+            return candidate
+    return None
+
+
+def sweep_temp_files(root: Path, only: str | None = None) -> int:
+    """Remove temp files a killed run left behind; they were never visible as data.
+
+    With ``only`` (a path component such as ``account_id=7``), just the temp files of that
+    account: another account's export may be writing into the same folder right now.
+    """
     count = 0
     if root.is_dir():
         for temp in root.rglob(f".*{TEMP_SUFFIX}"):
+            if only is not None and not _belongs_to(temp.relative_to(root), only):
+                continue
             _discard(temp)
             count += 1
     return count
+
+
+def _belongs_to(relative: Path, component: str) -> bool:
+    """A partition folder of the account, or a per-account file (``.account_id=7.json.*``)."""
+    return component in relative.parts[:-1] or relative.name.startswith(f".{component}.")
 
 
 def iter_parts(root: Path, api: str, table: str) -> Iterator[Path]:

@@ -269,3 +269,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 CATALOG = Catalog(api="bc2", base_url=BASE_URL, page_size=PAGE_SIZE, endpoints=ENDPOINTS)
+
+# Subscriber lists (and a to-do's attachments) are only in member responses. The crawl above
+# reads messages, documents, forwards and uploads whole, but to-dos, to-do lists and calendar
+# events only where they have comments, so their subscriber tables would hold a share of the
+# rows and look whole. They are opt-in: ``--with subscribers`` reads every member of those
+# three (the docs put ``subscribers[]`` in every commentable's member response) and the tables
+# are then complete; without it they are not written. Entry changes the option makes:
+WIDEN: dict[str, dict[str, dict[str, object]]] = {
+    "subscribers": {
+        "todo_get": {"where": None},
+        "todolist_get": {"where": None, "parents": ("todolists_project",
+                                                    "todolists_project_completed",
+                                                    "todolists_project_trashed")},
+        "calendar_event_project_get": {"where": None},
+        "calendar_event_calendar_get": {"where": None},
+    },
+}
+# Tables filled only by the member reads above: written with the option, else not at all.
+OPT_IN_TABLES = {"todos__subscribers": "subscribers", "todos__attachments": "subscribers",
+                 "todolists__subscribers": "subscribers",
+                 "calendar_events__subscribers": "subscribers"}

@@ -317,3 +317,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 CATALOG = Catalog(api="bc4", base_url=BASE_URL, page_size=PAGE_SIZE, endpoints=ENDPOINTS)
+
+# Child tables whose rows only the BC5 everything lists carry (the recordings projection is
+# thin): they hold the rows of active to-dos and cards of active projects, not of archived or
+# trashed ones nor of archived projects. Said in ``tables`` and in the manifest (``partial``).
+EVERYTHING_ONLY = "rows of active to-dos/cards of active projects only (BC5 everything lists)"
+PARTIAL_TABLES = dict.fromkeys(
+    ("todos__assignees", "todos__completion_subscribers", "todos__steps",
+     "todos__steps__assignees", "cards__assignees",
+     "cards__completion_subscribers", "cards__description_attachments", "card_steps__assignees"),
+    EVERYTHING_ONLY)

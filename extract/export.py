@@ -1,8 +1,12 @@
 """One export of one account: crawl -> shape -> store -> manifest.
 
-Partitions are replaced only when every unit feeding them succeeded; a failed unit leaves the
-previous version of what it feeds untouched, and the run exits non-zero listing it. A table that
-comes back entirely empty never wipes data that an earlier run stored.
+What succeeded is stored. A partition a failed unit feeds keeps the rows an earlier run stored
+(never replaced by partial data); where nothing was stored, the rows that did arrive are written,
+and the manifest marks the table ``incomplete`` with the missing units. A stored partition is
+replaced only when the shrink guard (``extract.guard``) lets it: a listing that answers empty
+where rows were stored, or a table losing most of its rows, leaves the stored rows as they were.
+Rows without a key go to ``_rejects`` instead of their table. A failed unit or a refused
+shrink makes the run exit 7.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import requests
 
 from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
 from extract.families import Family, family
 from extract.grant import Grant
+from extract.guard import RULE, Answers, Refusal, allowed, lost
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -44,7 +50,7 @@ from extract.redact import REDACTOR
 from extract.state import SyncState, load_state, save_state, state_path
 from extract.timezones import zone_named
 from transforms import parquet, upsert
-from transforms.shape import Shaper
+from transforms.shape import Shaper, rejects_table
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +83,7 @@ class ExportConfig:
     grant: Grant | None = None
     options: tuple[str, ...] = ()
     full: bool = False
+    allow_shrink: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -86,7 +93,20 @@ class ExportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.manifest["failures"]
+        return not self.manifest["failures"] and not self.manifest.get("shrink_refused")
+
+
+@dataclass
+class StoreNotes:
+    """What storing decided beyond rows written: for the manifest and the exit code."""
+
+    answers: Answers = field(default_factory=Answers)
+    refused: list[Refusal] = field(default_factory=list)
+    refused_parts: set[tuple[str, Any]] = field(default_factory=set)
+
+    def refuse(self, refusal: Refusal) -> None:
+        log.warning("shrink refused: %s", refusal.line())
+        self.refused.append(refusal)
 
 
 def new_run_id() -> str:
@@ -131,9 +151,12 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     shaper = Shaper(fam.registry, tables, run_id)
     spool = RawSpool(config.output / config.api / "_raw" / run_id) if config.keep_raw else None
 
+    notes = StoreNotes()
+
     def sink(unit: Unit, page: Page) -> None:
         if spool is not None:
             spool.write(unit, page)
+        notes.answers.heard(unit.endpoint.id, unit.ctx, page.number, page.total)
         add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
     feed = fam.feed() if fam.feed is not None else None
@@ -181,10 +204,11 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         phase["first"] = False
         if plan.endpoints:
             report.absorb(crawl(plan.endpoints, allow=plan.allow))
-        written = store_incremental(config, fam, shaper, report, plan.scope)
+        written = store_incremental(config, fam, shaper, report, plan.scope, notes)
     else:
         report = crawl(everything)
-        written = store(config, fam, shaper, report)
+        written = store(config, fam, shaper, report, notes)
+    rejects = store_rejects(config, fam, shaper, full=not incremental and not config.steps)
     mode = "incremental" if incremental else "full"
     manifest = {
         "run_id": run_id,
@@ -201,6 +225,9 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         "pages": report.pages,
         "tables": written,
         "failures": [vars(f) for f in report.failures],
+        "incomplete": incomplete_tables(fam, report, set(written)),
+        "shrink_refused": [r.as_dict() for r in notes.refused],
+        "rejects": rejects,
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,
         "count_mismatches": report.count_mismatches,
@@ -212,7 +239,9 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     }
     path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
                           manifest)
-    if not report.failures:
+    if not report.failures and notes.refused:
+        journal.finish()  # the answers were heard; a re-run asks again, the bookmark stays
+    elif not report.failures:
         if feed is not None and not config.steps:
             state.bookmarks[feed.name] = feed.bookmark(started_at, bookmark)
         if mode == "full" and not config.steps:
@@ -241,29 +270,34 @@ def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]
         groups = list(by_ctx.values())
     for group_ctx, rows in groups:
         shaper.add(endpoint.table, rows, group_ctx, endpoint.constants,
-                   member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin)
+                   member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin,
+                   source=endpoint.id)
 
 
-def store(config: ExportConfig, fam: Family, shaper: Shaper,
-          report: CrawlReport) -> dict[str, dict[str, Any]]:
-    """Write every selected table's partitions, leaving what failed units feed untouched.
+def store(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
+          notes: StoreNotes | None = None) -> dict[str, dict[str, Any]]:
+    """Write every selected table's partitions, as the module docstring says.
 
     Partition files are written by a pool, across tables: most tables have a few small
     partitions, so waiting table by table would leave the writers idle. At most
     ``IN_FLIGHT`` files wait at once, which bounds the memory the queued slices hold.
+    Parents come before their child lists (a child's name extends its parent's), so a
+    refused parent's children stay with it.
     """
+    notes = notes if notes is not None else StoreNotes()
     tainted = tainted_partitions(fam, report)
     summary: dict[str, dict[str, Any]] = {}
     waiting: deque[_TableWrite] = deque()
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in sorted(shaper.tables | set(shaper.table_names())):
-            waiting.append(_submit_table(config, shaper, name, tainted, writers))
+            waiting.append(_submit_table(config, fam, shaper, name, tainted, writers, report,
+                                         notes))
             while sum(len(w.jobs) for w in waiting) > IN_FLIGHT and len(waiting) > 1:
                 done = waiting.popleft()
-                summary[done.name] = _finish_table(config, fam, done, tainted, report)
+                summary[done.name] = _finish_table(config, done, tainted)
         while waiting:
             done = waiting.popleft()
-            summary[done.name] = _finish_table(config, fam, done, tainted, report)
+            summary[done.name] = _finish_table(config, done, tainted)
     return summary
 
 
@@ -275,63 +309,153 @@ class _TableWrite:
     fresh: set[Path]
     kept: list[str]
     rows: int
+    existing: set[Path] = field(default_factory=set)
+    held: set[Path] = field(default_factory=set)
+    refused: bool = False
 
 
 def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                 report: CrawlReport) -> dict[str, Any]:
+                 report: CrawlReport, notes: StoreNotes) -> dict[str, Any]:
     """Write one table's partitions and drop its stale ones."""
-    return _finish_table(config, fam, _submit_table(config, shaper, name, tainted, writers),
-                         tainted, report)
+    return _finish_table(config, _submit_table(config, fam, shaper, name, tainted, writers,
+                                               report, notes), tainted)
 
 
-def _submit_table(config: ExportConfig, shaper: Shaper, name: str,
-                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor) -> _TableWrite:
+def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
+                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
+                  report: CrawlReport, notes: StoreNotes) -> _TableWrite:
     spec = shaper.normalizer.table(name)
-    write = _TableWrite(name, spec, [], set(), [], 0)
-    for part in shaper.partitions(name):
+    parts = list(shaper.partitions(name))
+    shaper.release(name)
+    existing = parquet.existing_partitions(config.output, config.api, spec,
+                                           {fam.account_column: config.account_id})
+    write = _TableWrite(name, spec, [], set(), [], 0, existing)
+    write.refused, write.held = _guard_table(config, fam, spec, parts, write.existing, tainted,
+                                             report, notes)
+    for part in parts:
         directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
-        if _is_tainted(tainted, name, part.mapping, spec.partition):
+        held = write.refused or directory in write.held or (
+            directory in existing and _is_tainted(tainted, name, part.mapping, spec.partition))
+        if held:
             write.kept.append(str(directory))
             continue
         write.jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
         write.fresh.add(directory)
         write.rows += part.data.num_rows
-    shaper.release(name)
     return write
 
 
-def _finish_table(config: ExportConfig, fam: Family, write: _TableWrite,
-                  tainted: set[tuple[str, Any]], report: CrawlReport) -> dict[str, Any]:
+def _finish_table(config: ExportConfig, write: _TableWrite,
+                  tainted: set[tuple[str, Any]]) -> dict[str, Any]:
     """Wait for a table's files, then remove partitions this run no longer has."""
     for job in write.jobs:
         job.result()
-    name, spec, fresh = write.name, write.spec, write.fresh
-    stale = parquet.existing_partitions(config.output, config.api, spec,
-                                        {fam.account_column: config.account_id})
-    stale -= fresh
-    if (name, WHOLE_TABLE) in tainted:
-        stale.clear()
-    elif not fresh and stale:
-        report.warnings.append(f"{name}: no rows this run; kept {len(stale)} partition(s) "
-                               "from earlier runs")
+    name, spec = write.name, write.spec
+    stale = write.existing - write.fresh - write.held
+    if write.refused or (name, WHOLE_TABLE) in tainted:
         stale.clear()
     for directory in stale:
         if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
             parquet.remove_partition(directory)
-    return {"rows": write.rows, "partitions": len(fresh), "kept_partitions": len(write.kept)}
+    kept = len(write.existing - write.fresh - stale) if write.existing else len(write.kept)
+    out = {"rows": write.rows, "partitions": len(write.fresh), "kept_partitions": kept}
+    if write.refused:
+        out["shrink_refused"] = True
+    return out
+
+
+def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
+                 existing: set[Path], tainted: set[tuple[str, Any]], report: CrawlReport,
+                 notes: StoreNotes) -> tuple[bool, set[Path]]:
+    """(refuse the whole table, stored partitions to hold) under the shrink guard.
+
+    Only this account's stored keys are read (a column-projected read). Partitions a failed
+    unit feeds are kept anyway and left out of the comparison.
+    """
+    name = spec.name
+    if not existing or name not in fam.registry or allowed(config.allow_shrink, name,
+                                                           fam.registry):
+        return False, set()
+    parent = spec.child_of
+    if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
+        notes.refused_parts.add((name, WHOLE_TABLE))
+        return True, set()
+    by_project = "project_id" in spec.partition
+    key = list(spec.key)
+    columns = list(dict.fromkeys([*key, *(["project_id"] if by_project else [])]))
+    stored = _stored_keys(config, fam, name, existing, columns)
+    if stored is None:
+        return False, set()
+    if (name, WHOLE_TABLE) in tainted:
+        return False, set()
+    projects_tainted = {p for t, p in tainted if t == name}
+    new = [p.data.select([c for c in columns if c in p.data.column_names]) for p in parts]
+    new_rows = pa.concat_tables(new, promote_options="permissive") if new else None
+    if by_project and projects_tainted:
+        stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(
+            stored["project_id"], value_set=pa.array(sorted(projects_tainted), pa.int64())),
+            False)))
+    before = stored.num_rows
+    if before == 0:
+        return False, set()
+    after = new_rows.num_rows if new_rows is not None else 0
+    gone = lost(stored, new_rows, key) if new_rows is not None else before
+    feeding = fam.endpoints_into(name) if name in fam.registry else []
+    stated = notes.answers.stated(feeding, {m["endpoint"] for m in report.count_mismatches})
+    if after == 0 or RULE.refuses(before, gone, stated=stated):
+        notes.refused_parts.add((name, WHOLE_TABLE))
+        notes.refuse(Refusal(name, before, after))
+        return True, set()
+    if not by_project:
+        return False, set()
+    held: set[Path] = set()
+    present = {p.mapping.get("project_id") for p in parts}
+    counts = stored.group_by("project_id").aggregate([([], "count_all")]).to_pylist()
+    for row in counts:
+        project, count = row["project_id"], row["count_all"]
+        if project in present or not count:
+            continue
+        asked = notes.answers.was_asked(feeding, project)
+        if not asked and (parent is None or (parent, project) not in notes.refused_parts):
+            continue  # the project itself is gone: its rows go with it
+        values = {fam.account_column: config.account_id, "project_id": project}
+        held.add(parquet.partition_dir(config.output, config.api, spec, values))
+        notes.refused_parts.add((name, project))
+        if parent is None or (parent, project) not in notes.refused_parts:
+            notes.refuse(Refusal(name, count, 0, values))
+    return False, held
+
+
+def _stored_keys(config: ExportConfig, fam: Family, name: str, existing: set[Path],
+                 columns: list[str]) -> pa.Table | None:
+    """This account's stored key columns of one table; None when they cannot be read (a
+    full run then replaces the unreadable files, which heals them)."""
+    try:
+        return _read_stored(config, fam, name, existing, columns)
+    except (pa.ArrowException, OSError) as exc:
+        log.warning("%s: stored rows could not be read (%s); they are replaced by this run",
+                    name, " ".join(str(exc).split())[:200])
+        return None
 
 
 def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
-                      scope: Scope) -> dict[str, dict[str, Any]]:
-    """Write an incremental run: whole tables where listed whole, folded rows elsewhere."""
+                      scope: Scope, notes: StoreNotes | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """Write an incremental run: whole tables where listed whole, folded rows elsewhere.
+
+    A table a failed unit feeds is not folded (its stored rows stay); a fold the shrink guard
+    refuses leaves the table, and its child lists, as stored.
+    """
+    notes = notes if notes is not None else StoreNotes()
     tainted = tainted_partitions(fam, report)
     names = sorted(shaper.tables | set(shaper.table_names()))
     whole = [n for n in names if n in scope.tables]
     summary = {}
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in whole:
-            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
+            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report,
+                                         notes)
     new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
     scope.titles = {i: t for rows in new.values()
                     if {"id", "title", "updated_at"} <= set(rows.column_names)
@@ -346,7 +470,13 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
         if any(t == name for t, _ in tainted):
             summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
             continue
-        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final)
+        parent = fam.registry[name].child_of if name in fam.registry else None
+        if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
+            notes.refused_parts.add((name, WHOLE_TABLE))
+            summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1,
+                             "shrink_refused": True}
+            continue
+        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final, notes)
     return summary
 
 
@@ -368,7 +498,8 @@ def _merged(shaper: Shaper, name: str) -> pa.Table:
 
 def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
                 new: dict[str, pa.Table], scope: Scope,
-                final: dict[str, pa.Table]) -> dict[str, Any]:
+                final: dict[str, pa.Table], notes: StoreNotes | None = None) -> dict[str, Any]:
+    notes = notes if notes is not None else StoreNotes()
     spec = fam.registry.get(name)
     if spec is None:
         return {"rows": 0, "partitions": 0, "kept_partitions": 0}
@@ -397,6 +528,9 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
+    if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes):
+        return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
+                "shrink_refused": True}
     final[name] = combined
     fresh = set()
     count = 0
@@ -409,6 +543,25 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
         parquet.remove_partition(directory)
     return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
             "total_rows": count}
+
+
+def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table | None,
+                  rows: pa.Table, mask: pa.Array | None, combined: pa.Table,
+                  notes: StoreNotes) -> bool:
+    """The shrink guard on a fold: removed rows (reconciled, bucket replaced, orphaned) that
+    the new rows do not bring back are lost; an emptied table or a large loss is refused."""
+    if stored is None or mask is None or stored.num_rows == 0 or \
+            allowed(config.allow_shrink, spec.name, fam.registry):
+        return False
+    key = [k for k in spec.key if k in stored.column_names]
+    removed = stored.filter(mask).select(key)
+    gone = lost(removed, rows.select([k for k in key if k in rows.column_names]), key) \
+        if removed.num_rows else 0
+    if combined.num_rows and not RULE.refuses(stored.num_rows, gone):
+        return False
+    notes.refused_parts.add((spec.name, WHOLE_TABLE))
+    notes.refuse(Refusal(spec.name, stored.num_rows, combined.num_rows))
+    return True
 
 
 def _stored_columns(config: ExportConfig, fam: Family, name: str,
@@ -447,6 +600,54 @@ def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]
                 scoped = "project_id" in spec.partition and project is not None
                 tainted.add((table, project if scoped else WHOLE_TABLE))
     return tainted
+
+
+def incomplete_tables(fam: Family, report: CrawlReport, stored: set[str]
+                      ) -> dict[str, list[dict[str, str]]]:
+    """Tables a failed unit feeds (directly or through what it would have reached), each
+    with the missing units, for the manifest."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for failure in report.failures:
+        endpoints = {failure.endpoint} | _descendants(fam.catalog, failure.endpoint)
+        tables = fam.registry.closure([fam.catalog[e].table for e in endpoints])
+        for table in sorted(tables & stored):
+            unit = {"endpoint": failure.endpoint, "url": failure.url}
+            if unit not in out.setdefault(table, []):
+                out[table].append(unit)
+    return dict(sorted(out.items()))
+
+
+def store_rejects(config: ExportConfig, fam: Family, shaper: Shaper, *, full: bool
+                  ) -> dict[str, int]:
+    """Write the rows shaping turned away (a null key) to ``_rejects``; counts per table.
+
+    A full run of every step replaces this account's rejects; other runs add theirs to
+    what is stored, once per (table, raw record).
+    """
+    rows = shaper.rejects()
+    spec = rejects_table(fam.account_column)
+    directory = parquet.partition_dir(config.output, config.api, spec,
+                                      {fam.account_column: config.account_id})
+    stored = None
+    if (directory / parquet.PART_FILE).is_file():
+        try:
+            stored = pq.read_table(directory / parquet.PART_FILE)
+        except (pa.ArrowException, OSError):
+            stored = None  # unreadable: replaced below
+    if full or stored is None:
+        combined = rows
+    else:
+        combined = pa.concat_tables([stored, rows], promote_options="permissive")
+        combined = combined.group_by(["table", "raw"], use_threads=False).aggregate(
+            [(c, "last") for c in combined.column_names if c not in ("table", "raw")])
+        combined = combined.rename_columns(
+            [c.removesuffix("_last") for c in combined.column_names])
+    if combined.num_rows:
+        parquet.write_partition(directory, spec, combined)
+    elif full and directory.is_dir():
+        parquet.remove_partition(directory)
+    counts = rows.group_by("table").aggregate([([], "count_all")]).to_pylist()
+    return {r["table"]: r["count_all"] for r in sorted(counts, key=lambda r: r["table"])}
 
 
 def _is_tainted(tainted: set[tuple[str, Any]], table: str, values: dict[str, Any],

@@ -1,0 +1,114 @@
+"""The shrink guard: stored rows are never replaced by far fewer unless the API says so.
+
+A listing that answers empty where rows were stored, or a table that would lose more than
+``SHARE`` of its stored rows and at least ``MINIMUM`` of them, is not applied: the stored rows
+stay and the run says so (manifest ``shrink_refused``, exit 7). A row is *lost* when its key
+was stored and is absent from the new rows; a row that came back trashed or archived is still
+present, so deletions the API states that way never count.
+
+"The API said so" is recognised cheaply from what the crawl already saw: a table counts as
+*stated* when every unit of every endpoint feeding it sent ``X-Total-Count`` and the rows paged
+agreed with it (no ``count_mismatches`` entry for the endpoint). A stated table may shrink by
+any share; it may still not go from stored rows to none (an empty answer never wipes data).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.schemas import Registry
+from transforms.upsert import matches
+
+SHARE = 0.5
+MINIMUM = 10
+EVERY_TABLE = "*"
+REMEDY = "re-run with --allow-shrink={table} if the deletion is real"
+
+
+@dataclass(frozen=True)
+class ShrinkRule:
+    """When a loss is too large to apply without the user's word."""
+
+    share: float = SHARE
+    minimum: int = MINIMUM
+
+    def refuses(self, before: int, lost: int, *, stated: bool = False) -> bool:
+        return not stated and lost >= self.minimum and lost > before * self.share
+
+
+RULE = ShrinkRule()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    table: str
+    before: int
+    after: int
+    partition: Mapping[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "before": self.before, "after": self.after,
+                "partition": dict(self.partition) if self.partition else None,
+                "remedy": REMEDY.format(table=self.table)}
+
+    def line(self) -> str:
+        where = ""
+        if self.partition:
+            where = " (" + ", ".join(f"{k}={v}" for k, v in self.partition.items()) + ")"
+        return (f"{self.table}{where}: not replaced, it would go from {self.before:,} to "
+                f"{self.after:,} rows; {REMEDY.format(table=self.table)}")
+
+
+def allowed(allow: frozenset[str], table: str, registry: Registry) -> bool:
+    """``--allow-shrink`` names a table, or every table; a table's child lists go with it."""
+    if EVERY_TABLE in allow or table in allow:
+        return True
+    spec = registry.get(table)
+    while spec is not None and spec.child_of:
+        if spec.child_of in allow:
+            return True
+        spec = registry.get(spec.child_of)
+    return False
+
+
+def lost(stored: pa.Table, new: pa.Table, key: Iterable[str]) -> int:
+    """Stored rows whose key is absent from ``new``."""
+    if stored.num_rows == 0:
+        return 0
+    link = {k: k for k in key}
+    if new.num_rows == 0:
+        return stored.num_rows
+    return stored.num_rows - int(pc.sum(matches(stored, new, link)).as_py() or 0)
+
+
+@dataclass
+class Answers:
+    """What the crawl heard, for the guard: which listings were asked per project, and which
+    endpoints' counts were all confirmed by ``X-Total-Count``."""
+
+    asked: set[tuple[str, Any]] = field(default_factory=set)
+    uncounted: set[str] = field(default_factory=set)
+    counted: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def heard(self, endpoint: str, ctx: Mapping[str, Any], number: int,
+              total: int | None) -> None:
+        with self._lock:
+            self.asked.add((endpoint, ctx.get("project_id")))
+            if number == 1:
+                (self.counted if total is not None else self.uncounted).add(endpoint)
+
+    def stated(self, endpoints: Iterable[str], mismatched: Iterable[str]) -> bool:
+        """Every endpoint that ran was counted by the server, and every count agreed."""
+        ran = {e for e, _ in self.asked} & set(endpoints)
+        bad = self.uncounted | set(mismatched)
+        return bool(ran) and not (ran & bad) and ran <= self.counted
+
+    def was_asked(self, endpoints: Iterable[str], project: Any) -> bool:
+        return any((e, project) in self.asked for e in endpoints)

@@ -33,7 +33,7 @@ from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
 from extract.families import Family, family
 from extract.grant import Grant
-from extract.guard import RULE, Answers, Refusal, allowed, lost
+from extract.guard import RULE, Answers, Refusal, allowed, emptied, lost
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -156,7 +156,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     def sink(unit: Unit, page: Page) -> None:
         if spool is not None:
             spool.write(unit, page)
-        notes.answers.heard(unit.endpoint.id, unit.ctx, page.number, page.total)
+        notes.answers.heard(unit.endpoint.id, page.number, page.total)
         add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
     feed = fam.feed() if fam.feed is not None else None
@@ -190,10 +190,11 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
 
     def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None,
               stop: Callable[[Unit, Page], bool] | None = None) -> CrawlReport:
-        return Crawl(session, fam.catalog, config.base_url, root_ctx, endpoints=endpoints,
-                     sink=observed, workers=config.workers, max_pages=config.max_pages,
-                     preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
-                     journal=journal, allow=allow, stop=stop).run()
+        return _HeardCrawl(notes.answers, session, fam.catalog, config.base_url, root_ctx,
+                           endpoints=endpoints, sink=observed, workers=config.workers,
+                           max_pages=config.max_pages, preflight=fam.preflight,
+                           on_unit=config.on_progress, pages=pages, journal=journal,
+                           allow=allow, stop=stop).run()
 
     everything = fam.endpoints_for(tables)
     if incremental and feed is not None:
@@ -252,6 +253,19 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
         save_state(state_file, state)
         journal.finish()
     return ExportResult(manifest, path)
+
+
+class _HeardCrawl(Crawl):
+    """A crawl that tells the shrink guard which units answered in full, empty ones too
+    (an empty listing yields no page, so the sink alone never hears of it)."""
+
+    def __init__(self, answers: Answers, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+
+    def _pages(self, unit: Unit) -> Iterable[Page]:
+        yield from super()._pages(unit)
+        self.answers.asked_unit(unit.endpoint.id, unit.ctx)
 
 
 def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]],
@@ -383,15 +397,16 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
         return True, set()
     by_project = "project_id" in spec.partition
     key = list(spec.key)
-    columns = list(dict.fromkeys([*key, *(["project_id"] if by_project else [])]))
+    group = [*(["project_id"] if by_project else []),
+             *(["status"] if "status" in spec.columns else [])]
+    columns = list(dict.fromkeys([*key, *group]))
     stored = _stored_keys(config, fam, name, existing, columns)
-    if stored is None:
-        return False, set()
-    if (name, WHOLE_TABLE) in tainted:
+    if stored is None or (name, WHOLE_TABLE) in tainted:
         return False, set()
     projects_tainted = {p for t, p in tainted if t == name}
     new = [p.data.select([c for c in columns if c in p.data.column_names]) for p in parts]
-    new_rows = pa.concat_tables(new, promote_options="permissive") if new else None
+    new_rows = pa.concat_tables(new, promote_options="permissive") if new else \
+        stored.schema.empty_table()
     if by_project and projects_tainted:
         stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(
             stored["project_id"], value_set=pa.array(sorted(projects_tainted), pa.int64())),
@@ -399,32 +414,39 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
     before = stored.num_rows
     if before == 0:
         return False, set()
-    after = new_rows.num_rows if new_rows is not None else 0
-    gone = lost(stored, new_rows, key) if new_rows is not None else before
-    feeding = fam.endpoints_into(name) if name in fam.registry else []
+    after = new_rows.num_rows
+    feeding = fam.endpoints_into(name)
     stated = notes.answers.stated(feeding, {m["endpoint"] for m in report.count_mismatches})
-    if after == 0 or RULE.refuses(before, gone, stated=stated):
+    if after == 0 or RULE.refuses(before, lost(stored, new_rows, key), stated=stated):
         notes.refused_parts.add((name, WHOLE_TABLE))
         notes.refuse(Refusal(name, before, after))
         return True, set()
-    if not by_project:
+    if stated:
         return False, set()
     held: set[Path] = set()
-    present = {p.mapping.get("project_id") for p in parts}
-    counts = stored.group_by("project_id").aggregate([([], "count_all")]).to_pylist()
-    for row in counts:
-        project, count = row["project_id"], row["count_all"]
-        if project in present or not count:
-            continue
-        asked = notes.answers.was_asked(feeding, project)
-        if not asked and (parent is None or (parent, project) not in notes.refused_parts):
+    whole = False
+    if by_project and parent is not None:  # a held parent partition holds its child lists
+        for project in set(stored["project_id"].to_pylist()):
+            if (parent, project) in notes.refused_parts:
+                notes.refused_parts.add((name, project))
+                held.add(parquet.partition_dir(config.output, config.api, spec, {
+                    fam.account_column: config.account_id, "project_id": project}))
+    for values, count in emptied(stored, new_rows, key, group):
+        project = values.get("project_id")
+        parent_held = parent is not None and (parent, project) in notes.refused_parts
+        if not parent_held and not notes.answers.was_asked(feeding, project):
             continue  # the project itself is gone: its rows go with it
-        values = {fam.account_column: config.account_id, "project_id": project}
-        held.add(parquet.partition_dir(config.output, config.api, spec, values))
-        notes.refused_parts.add((name, project))
-        if parent is None or (parent, project) not in notes.refused_parts:
-            notes.refuse(Refusal(name, count, 0, values))
-    return False, held
+        partition = {fam.account_column: config.account_id, **values}
+        if by_project:
+            held.add(parquet.partition_dir(config.output, config.api, spec, partition))
+            notes.refused_parts.add((name, project))
+        else:
+            whole = True
+        if not parent_held:
+            notes.refuse(Refusal(name, count, 0, partition))
+    if whole:
+        notes.refused_parts.add((name, WHOLE_TABLE))
+    return whole, held
 
 
 def _stored_keys(config: ExportConfig, fam: Family, name: str, existing: set[Path],

@@ -87,21 +87,50 @@ def lost(stored: pa.Table, new: pa.Table, key: Iterable[str]) -> int:
     return stored.num_rows - int(pc.sum(matches(stored, new, link)).as_py() or 0)
 
 
+def emptied(stored: pa.Table, new: pa.Table, key: Iterable[str], group: list[str]
+            ) -> list[tuple[dict[str, Any], int]]:
+    """Groups of stored rows (a project's partition, a status list) that lost every row:
+    what a listing answering empty where rows were stored looks like once shaped."""
+    group = [c for c in group if c in stored.column_names]
+    if not group or stored.num_rows == 0:
+        return []
+    link = {k: k for k in key}
+    gone = pc.invert(matches(stored, new, link)) if new.num_rows else \
+        pa.array([True] * stored.num_rows, pa.bool_())
+    marked = stored.select(group).append_column("__gone__", gone)
+    counts = marked.group_by(group, use_threads=False).aggregate(
+        [("__gone__", "all"), ([], "count_all")])
+    out = []
+    for row in counts.to_pylist():
+        if row.pop("__gone___all"):
+            count = row.pop("count_all")
+            out.append((row, count))
+    return sorted(out, key=lambda item: [str(v) for v in item[0].values()])
+
+
 @dataclass
 class Answers:
     """What the crawl heard, for the guard: which listings were asked per project, and which
     endpoints' counts were all confirmed by ``X-Total-Count``."""
 
     asked: set[tuple[str, Any]] = field(default_factory=set)
+    projects: set[Any] = field(default_factory=set)
     uncounted: set[str] = field(default_factory=set)
     counted: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def heard(self, endpoint: str, ctx: Mapping[str, Any], number: int,
-              total: int | None) -> None:
+    def asked_unit(self, endpoint: str, ctx: Mapping[str, Any]) -> None:
+        """A unit answered in full (its listing may have been empty)."""
         with self._lock:
-            self.asked.add((endpoint, ctx.get("project_id")))
-            if number == 1:
+            project = ctx.get("project_id")
+            self.asked.add((endpoint, project))
+            if project is not None:
+                self.projects.add(project)
+
+    def heard(self, endpoint: str, number: int, total: int | None) -> None:
+        """A page arrived; the first one says whether the server counted the listing."""
+        if number == 1:
+            with self._lock:
                 (self.counted if total is not None else self.uncounted).add(endpoint)
 
     def stated(self, endpoints: Iterable[str], mismatched: Iterable[str]) -> bool:
@@ -111,4 +140,8 @@ class Answers:
         return bool(ran) and not (ran & bad) and ran <= self.counted
 
     def was_asked(self, endpoints: Iterable[str], project: Any) -> bool:
-        return any((e, project) in self.asked for e in endpoints)
+        """A listing feeding the table was asked about ``project`` (an account-wide listing
+        counts for every project this run still saw)."""
+        return any((e, project) in self.asked or
+                   ((e, None) in self.asked and (project is None or project in self.projects))
+                   for e in endpoints)

@@ -31,6 +31,7 @@ import requests
 
 from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
+from extract.errors import OutputError
 from extract.families import Family, family
 from extract.grant import Grant
 from extract.guard import RULE, Answers, Refusal, allowed, emptied, lost
@@ -164,6 +165,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     state = load_state(state_file) or SyncState()
     bookmark = state.bookmarks.get(feed.name) if feed is not None else None
     incremental = bool(bookmark) and not config.full and not config.steps
+    if incremental:
+        check_stored(config, fam)
     root_ctx = {fam.account_column: config.account_id,
                 **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
     journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
@@ -455,9 +458,8 @@ def _stored_keys(config: ExportConfig, fam: Family, name: str, existing: set[Pat
     full run then replaces the unreadable files, which heals them)."""
     try:
         return _read_stored(config, fam, name, existing, columns)
-    except (pa.ArrowException, OSError) as exc:
-        log.warning("%s: stored rows could not be read (%s); they are replaced by this run",
-                    name, " ".join(str(exc).split())[:200])
+    except OutputError as exc:
+        log.warning("%s; this full run replaces what it can", exc)
         return None
 
 
@@ -586,6 +588,32 @@ def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table
     return True
 
 
+def check_stored(config: ExportConfig, fam: Family) -> None:
+    """Before an incremental run folds into them: every stored file of this account opens.
+
+    A footer read per file (cheap); a damaged one stops the run before any request with one
+    line naming it, as nothing can be folded into rows that cannot be read. ``--full``
+    rewrites it from the API.
+    """
+    account = {fam.account_column: config.account_id}
+    for spec in fam.registry.values():
+        for directory in sorted(parquet.existing_partitions(config.output, config.api, spec,
+                                                            account)):
+            path = directory / parquet.PART_FILE
+            if not path.is_file():
+                continue
+            try:
+                pq.read_metadata(path)
+            except (pa.ArrowException, OSError) as exc:
+                raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: BaseException) -> OutputError:
+    reason = " ".join(str(exc).split())[:160]
+    return OutputError(f"stored partition {path} cannot be read ({reason}); run again with "
+                       "--full to rebuild it from the API")
+
+
 def _stored_columns(config: ExportConfig, fam: Family, name: str,
                     columns: list[str]) -> pa.Table | None:
     """Some columns of one stored table of this account (for a feed's change checks)."""
@@ -604,10 +632,13 @@ def _read_stored(config: ExportConfig, fam: Family, name: str, existing: set[Pat
         return None
     from transforms.read import dataset
 
-    found = dataset(config.output, config.api, name)
-    column = fam.account_column
-    wanted = None if columns is None else [c for c in columns if c in found.schema.names]
-    return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
+    try:
+        found = dataset(config.output, config.api, name)
+        column = fam.account_column
+        wanted = None if columns is None else [c for c in columns if c in found.schema.names]
+        return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable(config.output / config.api / name, exc) from None
 
 
 def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:

@@ -101,3 +101,31 @@ def test_later_run__a_failed_unit_never_replaces_stored_rows_with_partial_ones(
         assert not result.ok
         after = {p: p.read_bytes() for p in before}
         assert after == before
+
+
+def test_incremental__a_damaged_stored_partition_is_one_line_and_full_heals_it(
+        tmp_path, export_to):
+    """With one stored to-do partition overwritten by garbage, expect the next incremental
+    run to stop before any request with an OutputError (exit 5) naming the file and --full,
+    every stored file unchanged; then --full rewrites it readable."""
+    import pyarrow.parquet as pq
+    import pytest
+
+    from extract.errors import OutputError
+    from transforms import parquet
+
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
+        assert export_to(box, tmp_path).ok
+        damaged = next(iter(parquet.iter_parts(tmp_path, "bc2", "todos")))
+        damaged.write_bytes(b"not parquet at all")
+        before = {p: p.read_bytes() for p in (tmp_path / "bc2").rglob("part-0.parquet")}
+        box.reset_log()
+        with pytest.raises(OutputError) as stopped:
+            export_to(box, tmp_path)
+        assert str(damaged) in stopped.value.one_line() and "--full" in stopped.value.one_line()
+        assert stopped.value.exit_code == 5
+        assert box.requests == []
+        assert {p: p.read_bytes() for p in before} == before
+        healed = export_to(box, tmp_path, full=True)
+        assert healed.ok
+        assert pq.read_table(damaged).num_rows > 0

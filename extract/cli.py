@@ -537,13 +537,14 @@ def summary_line(result: ExportResult) -> str:
     filled = sum(1 for t in m["tables"].values() if t["rows"])
     minimum = m.get("sandbox_minimum_requests")
     floor = f" (minimum {minimum:,})" if minimum else ""
-    status = "ok" if not m["failures"] else f"{len(m['failures'])} FAILED"
+    problems = [f"{len(m['failures'])} FAILED"] if m["failures"] else []
     if m.get("incomplete"):
-        status += f", {len(m['incomplete'])} tables incomplete"
+        problems.append(f"{len(m['incomplete'])} tables incomplete")
     if m.get("shrink_refused"):
-        status += f", {len(m['shrink_refused'])} shrink refused"
+        problems.append(f"{len(m['shrink_refused'])} shrink refused")
+    status = ", ".join(problems) or "ok"
     if m.get("rejects"):
-        status += f", {sum(m['rejects'].values()):,} rows rejected (no key)"
+        status += f", {sum(m['rejects'].values()):,} rows rejected (no key, see _rejects)"
     return (f"{m['api']} account {m['account']}: {status}, {filled} tables, {rows:,} rows, "
             f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
             f"{http['retries']:,} retries, "

@@ -183,6 +183,8 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
     def observed(unit: Unit, page: Page) -> None:
         if feed is not None:
             feed.observe(unit, page.records)
+            if unit.endpoint.id in feed.endpoints:
+                notes.answers.note_events(page.records)
             if page.number == 1:
                 feed.note_total(unit, page.total)
             if phase["first"]:
@@ -420,6 +422,7 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
     after = new_rows.num_rows
     feeding = fam.endpoints_into(name)
     stated = notes.answers.stated(feeding, {m["endpoint"] for m in report.count_mismatches})
+    stored = notes.answers.unstated(stored)
     if after == 0 or RULE.refuses(before, lost(stored, new_rows, key), stated=stated):
         notes.refused_parts.add((name, WHOLE_TABLE))
         notes.refuse(Refusal(name, before, after))
@@ -552,7 +555,9 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
-    if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes):
+    bucketed = name in scope.bucket_tables and not link
+    if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes,
+                     scope.buckets if bucketed else None):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
                 "shrink_refused": True}
     final[name] = combined
@@ -571,20 +576,33 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
 
 def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table | None,
                   rows: pa.Table, mask: pa.Array | None, combined: pa.Table,
-                  notes: StoreNotes) -> bool:
+                  notes: StoreNotes, buckets: Mapping[str, set[Any]] | None = None) -> bool:
     """The shrink guard on a fold: removed rows (reconciled, bucket replaced, orphaned) that
-    the new rows do not bring back are lost; an emptied table or a large loss is refused."""
+    the new rows do not bring back are lost. Refused: a fold that empties the table, a large
+    loss, or a re-crawled bucket (project, calendar) that answered empty where rows were
+    stored."""
     if stored is None or mask is None or stored.num_rows == 0 or \
             allowed(config.allow_shrink, spec.name, fam.registry):
         return False
     key = [k for k in spec.key if k in stored.column_names]
-    removed = stored.filter(mask).select(key)
-    gone = lost(removed, rows.select([k for k in key if k in rows.column_names]), key) \
-        if removed.num_rows else 0
-    if combined.num_rows and not RULE.refuses(stored.num_rows, gone):
+    new_keys = rows.select([k for k in key if k in rows.column_names])
+    removed = notes.answers.unstated(stored.filter(mask))
+    gone = lost(removed.select(key), new_keys, key) if removed.num_rows else 0
+    refusal = None
+    if not combined.num_rows or RULE.refuses(stored.num_rows, gone):
+        refusal = Refusal(spec.name, stored.num_rows, combined.num_rows)
+    for column, values in (buckets or {}).items():
+        if refusal is not None or column not in removed.column_names or not values:
+            continue
+        inside = removed.filter(upsert.in_buckets(removed, {column: values}))
+        for group, count in emptied(inside, rows, key, [column]):
+            refusal = Refusal(spec.name, count, 0, {fam.account_column: config.account_id,
+                                                    **group})
+            break
+    if refusal is None:
         return False
     notes.refused_parts.add((spec.name, WHOLE_TABLE))
-    notes.refuse(Refusal(spec.name, stored.num_rows, combined.num_rows))
+    notes.refuse(refusal)
     return True
 
 

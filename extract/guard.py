@@ -10,10 +10,13 @@ present, so deletions the API states that way never count.
 *stated* when every unit of every endpoint feeding it sent ``X-Total-Count`` and the rows paged
 agreed with it (no ``count_mismatches`` entry for the endpoint). A stated table may shrink by
 any share; it may still not go from stored rows to none (an empty answer never wipes data).
+Records an event of the feed (BC2 ``events.json``) says were deleted, trashed or archived are
+never counted as lost either.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ SHARE = 0.5
 MINIMUM = 10
 EVERY_TABLE = "*"
 REMEDY = "re-run with --allow-shrink={table} if the deletion is real"
+GONE_ACTION = re.compile(r"\b(deleted|trashed|archived|removed)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class Answers:
     asked: set[tuple[str, Any]] = field(default_factory=set)
     projects: set[Any] = field(default_factory=set)
     uncounted: set[str] = field(default_factory=set)
+    gone: set[Any] = field(default_factory=set)
     counted: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -132,6 +137,22 @@ class Answers:
         if number == 1:
             with self._lock:
                 (self.counted if total is not None else self.uncounted).add(endpoint)
+
+    def note_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Events whose action says a record went away (``deleted a document``)."""
+        found = {e["eventable"].get("id") for e in events
+                 if isinstance(e.get("eventable"), Mapping)
+                 and GONE_ACTION.search(str(e.get("action") or ""))}
+        with self._lock:
+            self.gone |= found - {None}
+
+    def unstated(self, rows: pa.Table) -> pa.Table:
+        """``rows`` without the records an event said went away."""
+        if not self.gone or "id" not in rows.column_names or rows.num_rows == 0:
+            return rows
+        said = pa.array(sorted(self.gone), rows.schema.field("id").type)
+        return rows.filter(pc.invert(pc.fill_null(pc.is_in(rows["id"], value_set=said),
+                                                  False)))
 
     def stated(self, endpoints: Iterable[str], mismatched: Iterable[str]) -> bool:
         """Every endpoint that ran was counted by the server, and every count agreed."""

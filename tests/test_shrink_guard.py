@@ -253,3 +253,26 @@ def test_fold__an_incremental_fold_that_empties_a_table_is_refused(tmp_path):
                                    allow_shrink=frozenset({"todos"}))
     assert not export._fold_refused(allowing, fam, spec, stored, empty, everything, empty,
                                     notes)
+
+
+def test_fold__a_recrawled_bucket_answering_empty_is_refused_unless_events_said_so(tmp_path):
+    """Expect a fold that empties one re-crawled project (3 of 20 rows) refused, naming the
+    project; and applied when the event feed said those records were deleted."""
+    from extract.families import family
+
+    fam = family("bc2")
+    spec = fam.registry["todos"]
+    config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
+                                 credentials=export.Credentials())
+    stored = pa.table({"id": list(range(20)), "project_id": [1] * 3 + [2] * 17})
+    mask = pa.array([i < 3 for i in range(20)])
+    empty = stored.slice(0, 0)
+    notes = export.StoreNotes()
+    assert export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3), notes,
+                                {"project_id": {1}})
+    assert notes.refused[0].as_dict()["partition"] == {"account_id": 1, "project_id": 1}
+    said = export.StoreNotes()
+    said.answers.note_events([{"action": "deleted a to-do", "eventable": {"id": i}}
+                              for i in range(3)])
+    assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3),
+                                    said, {"project_id": {1}})

@@ -331,6 +331,7 @@ class _TableWrite:
     existing: set[Path] = field(default_factory=set)
     held: set[Path] = field(default_factory=set)
     refused: bool = False
+    may_empty: bool = False
 
 
 def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
@@ -349,7 +350,8 @@ def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
     shaper.release(name)
     existing = parquet.existing_partitions(config.output, config.api, spec,
                                            {fam.account_column: config.account_id})
-    write = _TableWrite(name, spec, [], set(), [], 0, existing)
+    write = _TableWrite(name, spec, [], set(), [], 0, existing,
+                        may_empty=allowed(config.allow_shrink, name, fam.registry))
     write.refused, write.held = _guard_table(config, fam, spec, parts, write.existing, tainted,
                                              report, notes)
     for part in parts:
@@ -373,6 +375,10 @@ def _finish_table(config: ExportConfig, write: _TableWrite,
     name, spec = write.name, write.spec
     stale = write.existing - write.fresh - write.held
     if write.refused or (name, WHOLE_TABLE) in tainted:
+        stale.clear()
+    elif not write.fresh and stale and not write.may_empty:  # a table the guard cannot read
+        log.warning("%s: no rows this run; kept %d partition(s) from earlier runs", name,
+                    len(stale))
         stale.clear()
     for directory in stale:
         if not _is_tainted(tainted, name, _values_of(directory), spec.partition):

@@ -104,6 +104,7 @@ class StoreNotes:
     answers: Answers = field(default_factory=Answers)
     refused: list[Refusal] = field(default_factory=list)
     refused_parts: set[tuple[str, Any]] = field(default_factory=set)
+    mismatched: set[str] = field(default_factory=set)
 
     def refuse(self, refusal: Refusal) -> None:
         log.warning("shrink refused: %s", refusal.line())
@@ -481,6 +482,7 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
     refuses leaves the table, and its child lists, as stored.
     """
     notes = notes if notes is not None else StoreNotes()
+    notes.mismatched = {m["endpoint"] for m in report.count_mismatches}
     tainted = tainted_partitions(fam, report)
     names = sorted(shaper.tables | set(shaper.table_names()))
     whole = [n for n in names if n in scope.tables]
@@ -563,7 +565,7 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     combined = upsert.fold(stored, rows, mask)
     bucketed = name in scope.bucket_tables and not link
     if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes,
-                     scope.buckets if bucketed else None):
+                     scope.buckets if bucketed else None, scope.filters.get(name, [])):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
                 "shrink_refused": True}
     final[name] = combined
@@ -582,11 +584,12 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
 
 def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table | None,
                   rows: pa.Table, mask: pa.Array | None, combined: pa.Table,
-                  notes: StoreNotes, buckets: Mapping[str, set[Any]] | None = None) -> bool:
+                  notes: StoreNotes, buckets: Mapping[str, set[Any]] | None = None,
+                  filters: list[Mapping[str, Any]] | None = None) -> bool:
     """The shrink guard on a fold: removed rows (reconciled, bucket replaced, orphaned) that
     the new rows do not bring back are lost. Refused: a fold that empties the table, a large
-    loss, or a re-crawled bucket (project, calendar) that answered empty where rows were
-    stored."""
+    loss, a re-crawled bucket (project, calendar) or a reconciled status list that answered
+    empty where rows were stored (a status list whose X-Total-Count agreed states it)."""
     if stored is None or mask is None or stored.num_rows == 0 or \
             allowed(config.allow_shrink, spec.name, fam.registry):
         return False
@@ -605,6 +608,17 @@ def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table
             refusal = Refusal(spec.name, count, 0, {fam.account_column: config.account_id,
                                                     **group})
             break
+    listed = spec.name in fam.registry and notes.answers.stated(
+        fam.endpoints_into(spec.name), notes.mismatched)
+    for wanted in filters or []:
+        if refusal is not None or listed or any(c not in removed.column_names for c in wanted):
+            continue
+        hit = removed
+        for column, value in wanted.items():
+            hit = hit.filter(pc.fill_null(pc.equal(hit[column], value), False))
+        if hit.num_rows and lost(hit.select(key), new_keys, key) == hit.num_rows:
+            refusal = Refusal(spec.name, hit.num_rows, 0,
+                              {fam.account_column: config.account_id, **wanted})
     if refusal is None:
         return False
     notes.refused_parts.add((spec.name, WHOLE_TABLE))

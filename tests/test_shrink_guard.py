@@ -276,3 +276,28 @@ def test_fold__a_recrawled_bucket_answering_empty_is_refused_unless_events_said_
                               for i in range(3)])
     assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3),
                                     said, {"project_id": {1}})
+
+
+def test_fold__a_reconciled_status_list_answering_empty_is_refused_unless_counted(tmp_path):
+    """Expect a fold whose reconciled ``status=archived`` list lost every stored archived row
+    refused; and applied when the listing's X-Total-Count agreed (the API stated it)."""
+    from extract.families import family
+
+    fam = family("bc4")
+    spec = fam.registry["todos"]
+    config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
+                                 credentials=export.Credentials(), api="bc4")
+    stored = pa.table({"id": list(range(20)), "project_id": [1] * 20,
+                       "status": ["archived"] * 2 + ["active"] * 18})
+    mask = pa.array([i < 2 for i in range(20)])
+    empty = stored.slice(0, 0)
+    notes = export.StoreNotes()
+    assert export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2), notes,
+                                None, [{"status": "archived"}])
+    assert notes.refused[0].partition == {"account_id": 1, "status": "archived"}
+    counted = export.StoreNotes()
+    for endpoint in fam.endpoints_into("todos"):
+        counted.answers.heard(endpoint, 1, 3)
+        counted.answers.asked_unit(endpoint, {})
+    assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2),
+                                    counted, None, [{"status": "archived"}])

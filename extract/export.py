@@ -105,6 +105,18 @@ class StoreNotes:
     refused: list[Refusal] = field(default_factory=list)
     refused_parts: set[tuple[str, Any]] = field(default_factory=set)
     mismatched: set[str] = field(default_factory=set)
+    contradicted: set[str] = field(default_factory=set)
+
+    def heard_counts(self, report: CrawlReport) -> None:
+        """Endpoints whose counts disagreed; those that answered empty while X-Total-Count
+        said there were rows contradict themselves, and no stored row is dropped on their
+        word."""
+        self.mismatched = {m["endpoint"] for m in report.count_mismatches}
+        self.contradicted = {m["endpoint"] for m in report.count_mismatches
+                             if m["fetched"] == 0 and m["total"] > 0}
+
+    def contradicts(self, endpoints: Iterable[str]) -> bool:
+        return bool(self.contradicted & set(endpoints))
 
     def refuse(self, refusal: Refusal) -> None:
         log.warning("shrink refused: %s", refusal.line())
@@ -305,6 +317,7 @@ def store(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport
     refused parent's children stay with it.
     """
     notes = notes if notes is not None else StoreNotes()
+    notes.heard_counts(report)
     tainted = tainted_partitions(fam, report)
     summary: dict[str, dict[str, Any]] = {}
     waiting: deque[_TableWrite] = deque()
@@ -428,9 +441,11 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
         return False, set()
     after = new_rows.num_rows
     feeding = fam.endpoints_into(name)
-    stated = notes.answers.stated(feeding, {m["endpoint"] for m in report.count_mismatches})
+    stated = notes.answers.stated(feeding, notes.mismatched)
     stored = notes.answers.unstated(stored)
-    if after == 0 or RULE.refuses(before, lost(stored, new_rows, key), stated=stated):
+    gone = lost(stored, new_rows, key)
+    if after == 0 or RULE.refuses(before, gone, stated=stated) or (
+            gone and notes.contradicts(feeding)):
         notes.refused_parts.add((name, WHOLE_TABLE))
         notes.refuse(Refusal(name, before, after))
         return True, set()
@@ -482,7 +497,7 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
     refuses leaves the table, and its child lists, as stored.
     """
     notes = notes if notes is not None else StoreNotes()
-    notes.mismatched = {m["endpoint"] for m in report.count_mismatches}
+    notes.heard_counts(report)
     tainted = tainted_partitions(fam, report)
     names = sorted(shaper.tables | set(shaper.table_names()))
     whole = [n for n in names if n in scope.tables]
@@ -598,7 +613,9 @@ def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table
     removed = notes.answers.unstated(stored.filter(mask))
     gone = lost(removed.select(key), new_keys, key) if removed.num_rows else 0
     refusal = None
-    if not combined.num_rows or RULE.refuses(stored.num_rows, gone):
+    feeding = fam.endpoints_into(spec.name) if spec.name in fam.registry else []
+    if not combined.num_rows or RULE.refuses(stored.num_rows, gone) or (
+            gone and notes.contradicts(feeding)):
         refusal = Refusal(spec.name, stored.num_rows, combined.num_rows)
     for column, values in (buckets or {}).items():
         if refusal is not None or column not in removed.column_names or not values:
@@ -608,8 +625,7 @@ def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table
             refusal = Refusal(spec.name, count, 0, {fam.account_column: config.account_id,
                                                     **group})
             break
-    listed = spec.name in fam.registry and notes.answers.stated(
-        fam.endpoints_into(spec.name), notes.mismatched)
+    listed = bool(feeding) and notes.answers.stated(feeding, notes.mismatched)
     for wanted in filters or []:
         if refusal is not None or listed or any(c not in removed.column_names for c in wanted):
             continue

@@ -301,3 +301,20 @@ def test_fold__a_reconciled_status_list_answering_empty_is_refused_unless_counte
         counted.answers.asked_unit(endpoint, {})
     assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2),
                                     counted, None, [{"status": "archived"}])
+
+
+def test_incremental__bc4_recordings_answering_empty_keep_every_row(tmp_path, empty_answers):
+    """With changes made and projects/recordings.json answering [] (X-Total-Count as sent),
+    expect the incremental run to keep every stored row and refuse the folds it would drop:
+    a listing that answers empty while its count says otherwise contradicts itself."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        export.run_export(bc4_config(box, tmp_path, cache=False))
+        before = {t: len(rows) for t, rows in stored_tables(tmp_path, "bc4").items()}
+        box.mutate(10, seed=3)
+        empty_answers(r"/projects/recordings\.json$")
+        result = export.run_export(bc4_config(box, tmp_path, cache=False))
+    assert result.manifest["mode"] == "incremental" and not result.ok
+    assert {"comments", "documents", "todos"} <= {
+        r["table"] for r in result.manifest["shrink_refused"]}
+    after = {t: len(rows) for t, rows in stored_tables(tmp_path, "bc4").items()}
+    assert all(after[t] >= n for t, n in before.items()), after

@@ -323,8 +323,7 @@ def store(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport
     waiting: deque[_TableWrite] = deque()
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in sorted(shaper.tables | set(shaper.table_names())):
-            waiting.append(_submit_table(config, fam, shaper, name, tainted, writers, report,
-                                         notes))
+            waiting.append(_submit_table(config, fam, shaper, name, tainted, writers, notes))
             while sum(len(w.jobs) for w in waiting) > IN_FLIGHT and len(waiting) > 1:
                 done = waiting.popleft()
                 summary[done.name] = _finish_table(config, done, tainted)
@@ -350,15 +349,15 @@ class _TableWrite:
 
 def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                 report: CrawlReport, notes: StoreNotes) -> dict[str, Any]:
+                 notes: StoreNotes) -> dict[str, Any]:
     """Write one table's partitions and drop its stale ones."""
     return _finish_table(config, _submit_table(config, fam, shaper, name, tainted, writers,
-                                               report, notes), tainted)
+                                               notes), tainted)
 
 
 def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
                   tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                  report: CrawlReport, notes: StoreNotes) -> _TableWrite:
+                  notes: StoreNotes) -> _TableWrite:
     spec = shaper.normalizer.table(name)
     parts = list(shaper.partitions(name))
     shaper.release(name)
@@ -367,7 +366,7 @@ def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
     write = _TableWrite(name, spec, [], set(), [], 0, existing,
                         may_empty=allowed(config.allow_shrink, name, fam.registry))
     write.refused, write.held = _guard_table(config, fam, spec, parts, write.existing, tainted,
-                                             report, notes)
+                                             notes)
     for part in parts:
         directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
         held = write.refused or directory in write.held or (
@@ -405,7 +404,7 @@ def _finish_table(config: ExportConfig, write: _TableWrite,
 
 
 def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
-                 existing: set[Path], tainted: set[tuple[str, Any]], report: CrawlReport,
+                 existing: set[Path], tainted: set[tuple[str, Any]],
                  notes: StoreNotes) -> tuple[bool, set[Path]]:
     """(refuse the whole table, stored partitions to hold) under the shrink guard.
 
@@ -504,8 +503,7 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
     summary = {}
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in whole:
-            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report,
-                                         notes)
+            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, notes)
     new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
     scope.titles = {i: t for rows in new.values()
                     if {"id", "title", "updated_at"} <= set(rows.column_names)

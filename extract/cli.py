@@ -18,7 +18,13 @@ from extract.errors import BasecampExtractError, ConfigError, PartialExportError
 from extract.export import ExportConfig, ExportResult, run_export
 from extract.families import FAMILIES, family
 from extract.grant import Grant
-from extract.http import DEFAULT_RETRIES, Credentials, RateLimit, require_safe_base_url
+from extract.http import (
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_FOR,
+    Credentials,
+    RateLimit,
+    require_safe_base_url,
+)
 from extract.oauth import LAUNCHPAD, OAuthApp, Tokens
 from extract.oauth_login import TokenStore, list_accounts
 from extract.pagination import DEFAULT_MAX_PAGES
@@ -121,9 +127,13 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Client-side limit, e.g. 475/10 (default: 95% of the API's)."),
         click.option("--no-rate-limit", is_flag=True, help="Turn the client-side limiter off."),
         click.option("--no-cache", is_flag=True, help="Do not use or store the HTTP cache."),
-        click.option("--retries", type=click.IntRange(0, 20), default=DEFAULT_RETRIES,
-                     show_default=True,
-                     help="Retries per request for 429, 5xx and network errors."),
+        click.option("--retries", type=click.IntRange(0, 1000), default=DEFAULT_RETRIES,
+                     help="At most N re-sends per request for 429, 5xx and network errors "
+                          "(default: no count; --retry-for bounds the time)."),
+        click.option("--retry-for", "retry_for", type=click.FloatRange(0), metavar="SECONDS",
+                     default=DEFAULT_RETRY_FOR, show_default=True,
+                     help="Keep re-sending one request for up to this long while the server "
+                          "answers 429/5xx or the network fails."),
         click.option("--max-pages", type=click.IntRange(1), default=DEFAULT_MAX_PAGES,
                      show_default=True, help="Page cap per listing (hitting it warns)."),
         click.option("--keep-raw", is_flag=True,
@@ -484,7 +494,7 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         credentials=credentials, output=options["output"], api=api, steps=steps,
         workers=options["workers"], rate_limit=rate, cache=not options["no_cache"],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
-        retries=options["retries"], grant=grant,
+        retries=options["retries"], retry_for=options["retry_for"], grant=grant,
         options=_fan_outs(options), full=options["full"],
         allow_shrink=_shrink_allowance(options.get("allow_shrink")),
     )

@@ -12,9 +12,17 @@ class BasecampExtractError(Exception):
 
     exit_code = 1
     hint = ""
+    request_id: str | None = None
+
+    def __init__(self, *args: object, request_id: str | None = None) -> None:
+        super().__init__(*args)
+        self.request_id = request_id
 
     def one_line(self) -> str:
+        """The message on one line, with the server's ``X-Request-Id`` when it sent one."""
         text = " ".join(str(self).split())
+        if self.request_id:
+            text = f"{text} (request id {self.request_id})"
         return f"{text} ({self.hint})" if self.hint else text
 
 

@@ -1,44 +1,47 @@
 """One factory for every HTTP session: User-Agent, auth, conditional-request cache, retry, limit.
 
 The stack, outermost first: requests-cache (ETag/Last-Modified revalidation, one cache file per
-credential) -> our metered adapter (proactive per-account limiter from requests-ratelimiter,
-counters for the manifest, default timeouts) -> urllib3 ``Retry`` (429/5xx/network errors with
-backoff, honouring ``Retry-After``). Fetch code receives the session; it never builds one.
+credential; see ``open_cache``) -> our session's redirect rule (same origin only, see
+``extract.origin``) -> our metered adapter, which runs the retry policy of ``extract.retrying``:
+each attempt waits for the account's limiter (requests-ratelimiter), is counted for the
+manifest, and has default timeouts. Fetch code receives the session; it never builds one.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import logging
+import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import CachedSession
+from requests_cache import EXPIRE_IMMEDIATELY, CachedSession
 from requests_ratelimiter import LimiterAdapter
+from urllib3.exceptions import NameResolutionError
 from urllib3.util.retry import Retry
 
-from extract.errors import ConfigError
+from extract.errors import ConfigError, RemoteError
+from extract.origin import is_loopback, refuse_other_origin
+from extract.retrying import DEFAULT_FIRST_BACKOFF, DEFAULT_RETRY_AFTER_MAX, RetryPolicy
+from extract.retrying import RetryAfterTooLong as RetryAfterTooLong
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 DEFAULT_TIMEOUT = (10.0, 60.0)
-DEFAULT_RETRIES = 6
-DEFAULT_BACKOFF = 0.5
-DEFAULT_BACKOFF_MAX = 60.0
-DEFAULT_RETRY_AFTER_MAX = 600
-LOOPBACK_NAMES = {"localhost"}
-UNCAPPED = 10**9
+DEFAULT_RETRIES: int | None = None
+DEFAULT_BACKOFF = DEFAULT_FIRST_BACKOFF
+DEFAULT_RETRY_FOR = 300.0
+MAX_REDIRECTS = 5
 UNLIMITED_PER_SECOND = 1e6
 WINDOW_MARGIN = 0.25
 
@@ -97,7 +100,11 @@ class RateLimit:
 
 @dataclass
 class HttpStats:
-    """Counters for the run manifest; updated from worker threads."""
+    """Counters for the run manifest; updated from worker threads.
+
+    ``retries`` counts every re-send: retried statuses and network errors inside the adapter,
+    and re-fetches of bodies that did not decode (``count_retry``).
+    """
 
     requests: int = 0
     retries: int = 0
@@ -105,12 +112,16 @@ class HttpStats:
     status: Counter = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, statuses: list[int | None], waited: float) -> None:
+    def record(self, status: int | None, waited: float, *, retry: bool = False) -> None:
         with self._lock:
-            self.requests += len(statuses)
-            self.retries += len(statuses) - 1
+            self.requests += 1
+            self.retries += int(retry)
             self.throttle_wait_s += waited
-            self.status.update("error" if s is None else str(s) for s in statuses)
+            self.status["error" if status is None else str(status)] += 1
+
+    def count_retry(self) -> None:
+        with self._lock:
+            self.retries += 1
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
@@ -125,49 +136,120 @@ class HttpStats:
             }
 
 
-class RetryAfterTooLong(Exception):
-    """The server asked us to wait longer than we agreed to; stop instead of hanging."""
-
-
-class PoliteRetry(Retry):
-    """urllib3 Retry that logs each retry and refuses absurd ``Retry-After`` values."""
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        seconds = Retry(retry_after_max=UNCAPPED).parse_retry_after(retry_after)
-        if seconds > self.retry_after_max:
-            raise RetryAfterTooLong(
-                f"server asked to wait {seconds:.0f}s, above the {self.retry_after_max}s limit"
-            )
-        return seconds
-
-    def increment(self, method=None, url=None, response=None, error=None, *args, **kwargs):
-        status = response.status if response is not None else type(error).__name__
-        log.info("retrying %s %s after %s", method, url, status)
-        return super().increment(method, url, response, error, *args, **kwargs)
+TRANSIENT_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError)
 
 
 class MeteredAdapter(LimiterAdapter):
-    """Waits for the account's limiter, applies default timeouts, and counts what went out."""
+    """Sends with our retry policy: every attempt waits for the account's limiter and is counted.
 
-    def __init__(self, *, stats: HttpStats, timeout: tuple[float, float], **kwargs: Any) -> None:
+    urllib3 retries nothing here (its first backoff is zero, it skips the limiter and it refuses
+    ``Retry-After: -5`` with an exception); the loop below reads the body inside the attempt, so
+    a body cut short of its ``Content-Length`` is retried like a reset or a timeout.
+    """
+
+    def __init__(self, *, stats: HttpStats, timeout: tuple[float, float], policy: RetryPolicy,
+                 **kwargs: Any) -> None:
         self.stats = stats
         self.default_timeout = timeout
+        self.policy = policy
         super().__init__(**kwargs)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
+        policy = self.policy
+        retrying = policy.applies_to(request.method)
+        started = time.monotonic()
+        retries = 0
+        while True:
+            response, error = self._attempt(request, retry=retries > 0, **kwargs)
+            transient = response is None or response.status_code in policy.statuses
+            if not (retrying and transient
+                    and policy.may_retry(retries, time.monotonic() - started)):
+                if response is None:
+                    raise error or RemoteError("no response")
+                return response
+            retries += 1
+            wait = policy.wait(retries, response.headers if response is not None else None)
+            cause = type(error).__name__ if response is None else response.status_code
+            log.info("retrying %s %s in %.1fs after %s", request.method, _path(request.url),
+                     wait, cause)
+            if response is not None:
+                response.close()
+            time.sleep(wait)
+
+    def _attempt(self, request: requests.PreparedRequest, *, retry: bool, **kwargs: Any
+                 ) -> tuple[requests.Response | None, Exception | None]:
+        """One send after the limiter; a transient failure is returned, not raised."""
         started = time.monotonic()
         self.limiter.try_acquire(self._bucket_name(request), weight=1, blocking=True)
         waited = time.monotonic() - started
         try:
             response = HTTPAdapter.send(self, request, **kwargs)
-        except Exception:
-            self.stats.record([None], waited)
+            if not kwargs.get("stream"):
+                response.content  # noqa: B018 - read here, so a cut-off body is retried
+        except requests.exceptions.SSLError:
+            self.stats.record(None, waited, retry=retry)
             raise
-        history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
-        self.stats.record([h.status for h in history] + [response.status_code], waited)
+        except TRANSIENT_ERRORS as exc:
+            self.stats.record(None, waited, retry=retry)
+            if _unresolvable(exc):
+                raise  # a host name that does not resolve is a typo, not a blip: fail now
+            return None, exc
+        self.stats.record(response.status_code, waited, retry=retry)
+        return response, None
+
+
+def _unresolvable(exc: BaseException) -> bool:
+    """True when the host name did not resolve (urllib3 wraps it in a retry error)."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, NameResolutionError):
+            return True
+        seen = getattr(seen, "reason", None) or (seen.args[0] if seen.args
+                                                 and isinstance(seen.args[0], BaseException)
+                                                 else None)
+    return False
+
+
+def metered(session: requests.Session, url: str) -> MeteredAdapter | None:
+    """The adapter that sends ``url`` for this session, when it is one of ours."""
+    adapter = session.get_adapter(url)
+    return adapter if isinstance(adapter, MeteredAdapter) else None
+
+
+class GuardedSession(requests.Session):
+    """Follows redirects itself: same origin only, at most ``max_redirects`` hops.
+
+    requests would send the next hop to any host (dropping only the Authorization header); here
+    the target is checked before anything is sent, so no request reaches another origin.
+    """
+
+    max_redirects = MAX_REDIRECTS
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        follow = kwargs.pop("allow_redirects", True)
+        response = super().send(request, allow_redirects=False, **kwargs)
+        history: list[requests.Response] = []
+        while follow and response.is_redirect and response.next is not None:
+            hop = response.next
+            refuse_other_origin(response.url, hop.url or "", what="redirect")
+            history.append(response)
+            if len(history) > self.max_redirects:
+                raise RemoteError(f"more than {self.max_redirects} redirects from "
+                                  f"{_path(request.url)}")
+            response = super().send(hop, allow_redirects=False, **kwargs)
+        if history:
+            response.history = history
         return response
+
+
+class GuardedCachedSession(CachedSession, GuardedSession):
+    """requests-cache outermost, our redirect rule underneath (cache misses only)."""
 
 
 def require_safe_base_url(url: str) -> None:
@@ -181,18 +263,15 @@ def require_safe_base_url(url: str) -> None:
     raise ConfigError(f"refusing {scheme} base URL {url!r}: HTTPS is required")
 
 
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @dataclass(frozen=True)
 class HttpSettings:
-    """Everything a session needs; one object with named defaults."""
+    """Everything a session needs; one object with named defaults.
+
+    ``backoff_factor`` is the first backoff in seconds and the retry policy's time scale: the
+    cap (``backoff_max``) and the budget (``retry_for``) default to 30x and 300x of it. ``retries``
+    is an optional count cap on top of the time budget. ``full`` revalidates every cached
+    response with the server, however fresh it claims to be.
+    """
 
     user_agent: str
     credentials: Credentials
@@ -200,36 +279,24 @@ class HttpSettings:
     rate_limit: RateLimit | None = None
     cache_dir: Path | None = None
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
-    retries: int = DEFAULT_RETRIES
+    retries: int | None = DEFAULT_RETRIES
     backoff_factor: float = DEFAULT_BACKOFF
-    backoff_max: float = DEFAULT_BACKOFF_MAX
-    retry_after_max: int = DEFAULT_RETRY_AFTER_MAX
+    backoff_max: float | None = None
+    retry_for: float | None = None
+    retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
     pool_size: int = 16
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     prefix_limits: Mapping[str, RateLimit] = field(default_factory=dict)
     session_auth: bool = True
     auth: requests.auth.AuthBase | None = None
     cache_identity: str | None = None
+    full: bool = False
 
-
-def build_retry(settings: HttpSettings) -> Retry:
-    return PoliteRetry(
-        total=settings.retries,
-        connect=settings.retries,
-        read=settings.retries,
-        status=settings.retries,
-        other=0,
-        redirect=0,
-        allowed_methods=settings.retry_methods,
-        status_forcelist=RETRY_STATUSES,
-        backoff_factor=settings.backoff_factor,
-        backoff_max=settings.backoff_max,
-        backoff_jitter=0.1,
-        respect_retry_after_header=True,
-        retry_after_max=settings.retry_after_max,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy.scaled(self.backoff_factor, cap=self.backoff_max,
+                                  budget=self.retry_for, max_retries=self.retries,
+                                  retry_after_max=self.retry_after_max,
+                                  methods=self.retry_methods)
 
 
 def _adapter(settings: HttpSettings, stats: HttpStats, rate: RateLimit | None,
@@ -244,11 +311,12 @@ def _adapter(settings: HttpSettings, stats: HttpStats, rate: RateLimit | None,
     return MeteredAdapter(
         stats=stats,
         timeout=settings.timeout,
+        policy=settings.retry_policy(),
         per_second=rate.requests / window if rate else UNLIMITED_PER_SECOND,
         burst=window,
         per_host=False,
         bucket_name=bucket,
-        max_retries=build_retry(settings),
+        max_retries=Retry(0, read=False, redirect=False),
         pool_connections=settings.pool_size,
         pool_maxsize=settings.pool_size,
     )
@@ -265,16 +333,9 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
     if settings.cache_dir is not None:
         identity = settings.cache_identity or settings.credentials.fingerprint()
         cache_file = settings.cache_dir / f"{settings.bucket.replace(':', '-')}-{identity}.sqlite"
-        session = CachedSession(
-            str(cache_file),
-            backend="sqlite",
-            always_revalidate=True,
-            allowable_codes=(200,),
-            allowable_methods=("GET",),
-            expire_after=-1,
-        )
+        session = open_cache(cache_file, full=settings.full)
     else:
-        session = requests.Session()
+        session = GuardedSession()
     adapter = _adapter(settings, stats, settings.rate_limit, settings.bucket)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
@@ -292,3 +353,59 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
     elif creds.username and creds.password:
         session.auth = requests.auth.HTTPBasicAuth(creds.username, creds.password)
     return session
+
+
+def open_cache(cache_file: Path, *, full: bool = False) -> GuardedCachedSession:
+    """The conditional-request cache; a damaged file is moved aside and a new one started.
+
+    Reuse rules (requests-cache): a response is stored only when it carries a validator (ETag or
+    Last-Modified), expires at once unless the server gave it a freshness lifetime
+    (``Cache-Control: max-age`` / ``Expires``), and is then served only after a 304 or while
+    that lifetime lasts; ``full`` revalidates everything. Entries without an expiry (written by
+    versions that kept responses forever) are dropped when the file is opened.
+    """
+    try:
+        return _open_cache(cache_file, full)
+    except sqlite3.DatabaseError as exc:
+        aside = cache_file.with_name(
+            f"{cache_file.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = cache_file.with_name(cache_file.name + suffix)
+            if part.exists():
+                part.replace(aside.with_name(aside.name + suffix))
+        log.warning("the HTTP cache %s is damaged (%s): moved it to %s and starting a new one",
+                    cache_file, exc, aside.name)
+        return _open_cache(cache_file, full)
+
+
+def _open_cache(cache_file: Path, full: bool) -> GuardedCachedSession:
+    session = GuardedCachedSession(
+        str(cache_file),
+        backend="sqlite",
+        cache_control=True,
+        expire_after=EXPIRE_IMMEDIATELY,
+        always_revalidate=full,
+        allowable_codes=(200,),
+        allowable_methods=("GET",),
+        filter_fn=_has_validator,
+    )
+    try:
+        responses = session.cache.responses
+        with responses.connection(commit=True) as con:
+            found = con.execute("PRAGMA quick_check").fetchall()
+            if found != [("ok",)]:
+                raise sqlite3.DatabaseError(str(found[0][0]) if found else "quick_check failed")
+            con.execute(f"DELETE FROM {responses.table_name} WHERE expires IS NULL")
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+def _has_validator(response: requests.Response) -> bool:
+    """Only a response the server can confirm with a 304 is worth keeping across runs."""
+    return bool(response.headers.get("ETag") or response.headers.get("Last-Modified"))
+
+
+def _path(url: str | None) -> str:
+    return urlsplit(url or "").path

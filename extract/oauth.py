@@ -94,7 +94,7 @@ class RefreshingBearerAuth(requests.auth.AuthBase):
             log.info("access token expired; refreshing it")
             try:
                 answer = requests.post(
-                    self.app.token_url, timeout=TOKEN_TIMEOUT,
+                    self.app.token_url, timeout=TOKEN_TIMEOUT, allow_redirects=False,
                     headers={"User-Agent": self.user_agent},
                     data={"grant_type": "refresh_token",
                           "refresh_token": self.tokens.refresh_token,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,15 +18,18 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from extract.errors import AuthError, ConfigError, RemoteError, SkippedResource
-from extract.http import RetryAfterTooLong
+from extract.http import RetryAfterTooLong, metered
+from extract.links import next_link
+from extract.origin import refuse_other_origin
+from extract.retrying import RetryPolicy
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGES = 2000
 BODY_ATTEMPTS = 3
+NOT_PRINTABLE = re.compile(r"[^\x21-\x7e]")
 
 
 @dataclass(frozen=True)
@@ -48,35 +53,42 @@ class MalformedBody(Exception):
 
 def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None = None,
           *, number: int = 1) -> Page:
-    """GET one URL and decode it, re-fetching (bypassing the cache) if the body is broken."""
-    forcing = {"refresh": False}
+    """GET one URL and decode it, re-fetching (bypassing the cache) if the body is broken.
 
-    def attempt() -> Page:
-        response = _get(session, url, params, force=forcing["refresh"])
+    A re-fetch waits like any retry (the session's policy) and counts as one in the manifest.
+    """
+    adapter = metered(session, url)
+    policy = adapter.policy if adapter is not None else RetryPolicy()
+    refresh = False
+    for attempt in range(1, BODY_ATTEMPTS + 1):
+        response = _get(session, url, params, force=refresh)
         _raise_for_status(response, url)
         try:
-            payload = json.loads(response.content)
-        except (ValueError, UnicodeDecodeError) as exc:
+            return _decode(response, url, number)
+        except MalformedBody as exc:
             _forget(session, response)
-            forcing["refresh"] = True
-            raise MalformedBody(f"malformed JSON from {_path(url)}: {exc}") from exc
-        records = payload if isinstance(payload, list) else [payload]
-        if not all(isinstance(r, dict) for r in records):
-            raise MalformedBody(f"unexpected JSON shape from {_path(url)}")
-        return Page(number, response.url, records, response.content, response.status_code,
-                    bool(getattr(response, "from_cache", False)), datetime.now(UTC),
-                    total=_total(response), next_url=response.links.get("next", {}).get("url"))
+            if attempt == BODY_ATTEMPTS:
+                raise RemoteError(str(exc), request_id=_request_id(response)) from None
+            log.info("%s; fetching it again", exc)
+        refresh = True
+        if adapter is not None:
+            adapter.stats.count_retry()
+        time.sleep(policy.backoff(attempt))
+    raise AssertionError("unreachable")
 
-    retrying = Retrying(
-        stop=stop_after_attempt(BODY_ATTEMPTS),
-        wait=wait_exponential(multiplier=0.2, max=2),
-        retry=retry_if_exception_type(MalformedBody),
-        reraise=True,
-    )
+
+def _decode(response: requests.Response, url: str, number: int) -> Page:
     try:
-        return retrying(attempt)
-    except MalformedBody as exc:
-        raise RemoteError(str(exc)) from None
+        payload = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedBody(f"malformed JSON from {_path(url)}: {exc}") from exc
+    records = payload if isinstance(payload, list) else [payload]
+    if not all(isinstance(r, dict) for r in records):
+        raise MalformedBody(f"unexpected JSON shape from {_path(url)}")
+    return Page(number, response.url, records, response.content, response.status_code,
+                bool(getattr(response, "from_cache", False)), datetime.now(UTC),
+                total=_total(response),
+                next_url=next_link(response.headers.get("Link"), where=_path(url)))
 
 
 def iter_pages(session: requests.Session, url: str, params: Mapping[str, Any] | None = None,
@@ -105,7 +117,6 @@ def iter_link_pages(session: requests.Session, url: str,
                     max_pages: int = DEFAULT_MAX_PAGES,
                     warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
     """Follow ``Link: <…>; rel="next"`` (never build page URLs) on the same origin only."""
-    origin = _origin(url)
     target, query = url, dict(params or {})
     for number in range(1, max_pages + 1):
         page = fetch(session, target, query, number=number)
@@ -113,16 +124,9 @@ def iter_link_pages(session: requests.Session, url: str,
         if not page.next_url:
             return
         target, query = urljoin(page.url, page.next_url), {}
-        if _origin(target) != origin:
-            raise RemoteError(f"refusing a next link to another origin ({_origin(target)}) "
-                              f"from {_path(url)}: credentials stay on {origin}")
+        refuse_other_origin(url, target, what="next link")
     warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
          "(raise --max-pages)")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _total(response: requests.Response) -> int | None:
@@ -146,8 +150,8 @@ def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,
         return session.get(url, **kwargs)
     except RetryAfterTooLong as exc:
         raise RemoteError(f"{_path(url)}: {exc}") from None
-    except requests.exceptions.RetryError as exc:
-        raise RemoteError(f"{_path(url)}: gave up after retries ({_reason(exc)})") from None
+    except requests.exceptions.TooManyRedirects:
+        raise RemoteError(f"{_path(url)}: too many redirects") from None
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
             requests.exceptions.ChunkedEncodingError) as exc:
         raise RemoteError(f"{_path(url)}: network error after retries ({_reason(exc)})") from None
@@ -157,16 +161,23 @@ def _raise_for_status(response: requests.Response, url: str) -> None:
     status = response.status_code
     if status == 200:
         return
-    where = _path(url)
+    where, rid = _path(url), _request_id(response)
     if status == 401:
-        raise AuthError(f"authentication failed (401) for {where}")
+        raise AuthError(f"authentication failed (401) for {where}", request_id=rid)
     if status in (403, 404):
-        raise SkippedResource(f"{status} for {where}")
+        raise SkippedResource(f"{status} for {where}", request_id=rid)
     if status == 400:
-        raise ConfigError(f"server refused the request (400) for {where}: is the User-Agent set?")
+        raise ConfigError(f"server refused the request (400) for {where}: is the User-Agent set?",
+                          request_id=rid)
     if status == 415:
-        raise ConfigError(f"server refused the media type (415) for {where}")
-    raise RemoteError(f"HTTP {status} for {where} after retries")
+        raise ConfigError(f"server refused the media type (415) for {where}", request_id=rid)
+    raise RemoteError(f"HTTP {status} for {where} after retries", request_id=rid)
+
+
+def _request_id(response: requests.Response) -> str | None:
+    """The server's ``X-Request-Id``: the one thing its support can find a failure by."""
+    value = NOT_PRINTABLE.sub("", response.headers.get("X-Request-Id") or "")
+    return value[:120] or None
 
 
 def _forget(session: requests.Session, response: requests.Response) -> None:

@@ -3,7 +3,8 @@
 Backpack answers errors inside HTTP 200 (``<response success='false'><error code='404'>``), so
 the envelope, not the status, decides: 404 skips the resource, 500 is retried and then fails.
 A wrong http/https scheme answers 302: we follow it ourselves, re-sending the same body, and only
-to the same host (``requests`` would turn the POST into a bodiless GET and lose the token). The
+on the same host and never from https to http (``extract.origin``; ``requests`` would turn the
+POST into a bodiless GET and lose the token). The
 token is put into a body, a path or a header only at the moment of sending, so units, logs and
 manifests only ever see the ``{token}`` slot.
 """
@@ -11,6 +12,7 @@ manifests only ever see the ``{token}`` slot.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +21,14 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import requests
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from extract.catalog.model import TOKEN_SLOT
 from extract.crawl import Unit
 from extract.errors import AuthError, RemoteError, SkippedResource
-from extract.http import RetryAfterTooLong, require_safe_base_url
+from extract.http import RetryAfterTooLong, metered, require_safe_base_url
+from extract.origin import refuse_other_origin
 from extract.pagination import Page
+from extract.retrying import RetryPolicy
 from extract.timezones import known, zone_named
 from transforms.xml import BadXml, UnsafeXml, records
 
@@ -72,13 +75,20 @@ class XmlTransport:
         log.warning("page cap of %s reached for %s", self.max_pages, unit.endpoint.id)
 
     def fetch(self, unit: Unit, params: Mapping[str, str], number: int = 1) -> Page:
-        retrying = Retrying(stop=stop_after_attempt(ATTEMPTS), reraise=True,
-                            wait=wait_exponential(multiplier=0.2, max=2),
-                            retry=retry_if_exception_type(Transient))
-        try:
-            return retrying(lambda: self._attempt(unit, params, number))
-        except Transient as exc:
-            raise RemoteError(f"{unit.endpoint.id}: {exc}") from None
+        """One page; a broken body or an envelope 500 is fetched again, waiting like a retry."""
+        adapter = metered(self.session, unit.url)
+        policy = adapter.policy if adapter is not None else RetryPolicy()
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._attempt(unit, params, number)
+            except Transient as exc:
+                if attempt == ATTEMPTS:
+                    raise RemoteError(f"{unit.endpoint.id}: {exc}") from None
+                log.info("%s; fetching it again", exc)
+            if adapter is not None:
+                adapter.stats.count_retry()
+            time.sleep(policy.backoff(attempt))
+        raise AssertionError("unreachable")
 
     def _attempt(self, unit: Unit, params: Mapping[str, str], number: int) -> Page:
         endpoint = unit.endpoint
@@ -115,22 +125,24 @@ class XmlTransport:
 
     def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
               params: Mapping[str, str], unit: Unit) -> requests.Response:
-        """One request, following at most one scheme redirect by hand, on the same host."""
+        """One request, following at most one scheme redirect by hand (``refuse_other_origin``)."""
         for _ in range(2):
             try:
                 response = self.session.request(method, url, data=body, headers=headers,
                                                 params=params or None, allow_redirects=False)
             except RetryAfterTooLong as exc:
                 raise RemoteError(f"{unit.endpoint.id}: {exc}") from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
                 raise RemoteError(f"{unit.endpoint.id}: network error after retries "
                                   f"({type(exc).__name__})") from None
             if response.status_code not in REDIRECTS:
                 return response
             target = urljoin(url, response.headers.get("Location", ""))
-            if urlsplit(target).hostname != urlsplit(url).hostname:
-                raise RemoteError(f"{unit.endpoint.id}: refused a redirect to another host "
-                                  f"({urlsplit(target).hostname})")
+            try:
+                refuse_other_origin(url, target, allow_scheme_flip=True)
+            except RemoteError as exc:
+                raise RemoteError(f"{unit.endpoint.id}: {exc}") from None
             require_safe_base_url(target)
             self._remember(url, target)
             url = target

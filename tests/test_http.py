@@ -179,6 +179,9 @@ def test_auth__wrong_password_is_an_auth_error(tiny_sandbox):
 
 
 def test_plain_session__works_without_cache(tiny_sandbox):
-    """With no cache dir, expect a plain requests.Session (what cassette tests inject)."""
+    """With no cache dir, expect a requests.Session without a cache (what cassette tests inject).
+
+    It is our subclass (it follows redirects itself, same origin only), not a cached one.
+    """
     session = session_for(tiny_sandbox)
-    assert type(session) is requests.Session
+    assert isinstance(session, requests.Session) and not hasattr(session, "cache")

@@ -63,6 +63,8 @@ class Fake:
             return Response(json.dumps({"access_token": self.token, "token_type": "Bearer",
                                         "expires_in": 1209600, "refresh_token": self.refresh}),
                             content_type="application/json")
+        if path == "/token-moved":
+            return Response("", status=307, headers={"Location": f"{self.origin}/token"})
         if path == "/authorization.json":
             return Response(json.dumps({"accounts": [
                 {"product": "bcx", "id": 1, "href": "https://basecamp.com/1/api/v1"},
@@ -133,6 +135,17 @@ def test_oauth__revoked_refresh_token_is_an_auth_error(fake):
     with pytest.raises(AuthError, match="revoked"):
         s.get(f"{fake.origin}/me.json")
     assert fake.token_calls == 1
+
+
+def test_oauth__a_redirected_refresh_never_resends_the_secret(fake):
+    """With the token endpoint answering 307, expect a refused refresh and no second POST:
+    a redirect must not carry the refresh token and client secret anywhere."""
+    s = session()
+    s.auth = RefreshingBearerAuth(Tokens("stale", "refresh-1"),
+                                  OAuthApp("client", "secret", f"{fake.origin}/token-moved"))
+    with pytest.raises(AuthError, match="307"):
+        s.get(f"{fake.origin}/me.json")
+    assert fake.token_calls == 0
 
 
 def test_oauth__threads_share_one_refresh(fake):

@@ -186,7 +186,10 @@ def test_cli__refused_shrink_exits_7_with_one_line_and_allow_shrink_accepts(
         line = refused.value.one_line()
         assert "todos would go from 68 to 5 rows" in line
         assert "--allow-shrink=todos" in line
-        assert "1 shrink refused" in capsys.readouterr().out
+        shown = capsys.readouterr()
+        assert "1 shrink refused" in shown.out
+        assert "todos: not replaced, it would go from 68 to 5 rows" in shown.err
+        assert "Traceback" not in shown.err
         cli.main([*args, "--full", "--allow-shrink=todos"], standalone_mode=False)
         cli.main([*args, "--full", "--allow-shrink"], standalone_mode=False)
     assert rows_of(tmp_path, "bc2", "todos") == 5

@@ -85,7 +85,8 @@ class Shaper:
             self._seq += 1
             stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}
             rows = self.normalizer.rows(table, records, ctx, constants)
-            if any(self._keyless(n, r) for n, rs in rows.items() for r in rs):
+            if any(r.get(k) is None for n, rs in rows.items()
+                   for k in self.normalizer.table(n).key for r in rs):
                 rows = self._without_keyless(table, records, ctx, constants, source,
                                              fetched_at)
             for name, table_rows in rows.items():

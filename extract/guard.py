@@ -12,6 +12,13 @@ agreed with it (no ``count_mismatches`` entry for the endpoint). A stated table 
 any share; it may still not go from stored rows to none (an empty answer never wipes data).
 Records an event of the feed (BC2 ``events.json``) says were deleted, trashed or archived are
 never counted as lost either.
+
+"Answers empty" is judged per group of stored rows: a project's partition, a status list
+(``status=archived``), a re-crawled bucket of an incremental run. A group whose every stored row
+is gone, from a listing that was asked (its project still seen this run), is held as stored. A
+listing that answers empty while its own ``X-Total-Count`` says it has rows contradicts itself:
+no stored row of the tables it feeds is dropped on its word. Full runs compare per table and
+per group; incremental runs apply the same tests to each fold (``extract.export``).
 """
 
 from __future__ import annotations

@@ -152,8 +152,18 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def shrink_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--allow-shrink`` alone accepts every table's loss; ``--allow-shrink=t1,t2`` those."""
+    return click.option(
+        "--allow-shrink", "allow_shrink", is_flag=False, flag_value="*", default=None,
+        metavar="[TABLES]",
+        help="Accept a real mass deletion the shrink guard refused: every table, or only "
+             "the comma-separated TABLES (--allow-shrink=todos,people).")(func)
+
+
 @cli.command()
 @export_options
+@shrink_option
 @click.option("--steps", help="Comma-separated steps to run (default: all). See `steps`.")
 def export(steps: str | None, **options: Any) -> None:
     """Export every step of one account into Parquet.
@@ -174,6 +184,7 @@ def export(steps: str | None, **options: Any) -> None:
 @cli.command()
 @click.argument("name")
 @export_options
+@shrink_option
 def step(name: str, **options: Any) -> None:
     """Run one extract step: `basecamp-extract step todos`."""
     _run([name], options)
@@ -364,16 +375,28 @@ def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
             if box is not None:
                 result.manifest["sandbox_minimum_requests"] = box.minimum_requests() - before
             click.echo(summary_line(result))
-            if result.manifest["failures"]:
+            if not result.ok:
                 failed.append(result)
     if failed:
-        result = failed[0]
-        failures = result.manifest["failures"]
-        raise PartialExportError(
-            f"{len(failures)} unit(s) failed, first: {failures[0]['endpoint']} "
-            f"{failures[0]['url']}: {failures[0]['error']}; their previous output was kept; "
-            f"see {result.manifest_path}"
-        )
+        raise PartialExportError(_failure_line(failed[0]))
+
+
+def _failure_line(result: ExportResult) -> str:
+    """The one line a run with failed units or refused shrinks ends with (exit 7)."""
+    failures = result.manifest["failures"]
+    refused = result.manifest.get("shrink_refused") or []
+    parts = []
+    if failures:
+        parts.append(f"{len(failures)} unit(s) failed, first: {failures[0]['endpoint']} "
+                     f"{failures[0]['url']}: {failures[0]['error']}; what succeeded was "
+                     "stored, stored rows of what failed were kept")
+    if refused:
+        first = refused[0]
+        names = ",".join(sorted({r["table"] for r in refused}))
+        parts.append(f"{len(refused)} shrink(s) refused, first: {first['table']} would go "
+                     f"from {first['before']:,} to {first['after']:,} rows; the stored rows "
+                     f"were kept; re-run with --allow-shrink={names} if the deletion is real")
+    return "; ".join(parts) + f"; see {result.manifest_path}"
 
 
 def _accounts(options: dict[str, Any], target: dict[str, Any]) -> list[dict[str, Any]]:
@@ -510,7 +533,12 @@ def _config(steps: list[str] | None, options: dict[str, Any],
         max_pages=options["max_pages"], keep_raw=options["keep_raw"],
         retries=options["retries"], retry_for=options["retry_for"], grant=grant,
         options=_fan_outs(options), full=options["full"], wait_for_lock=not options["no_wait"],
+        allow_shrink=_shrink_allowance(options.get("allow_shrink")),
     )
+
+
+def _shrink_allowance(text: str | None) -> frozenset[str]:
+    return frozenset(t.strip() for t in (text or "").split(",") if t.strip())
 
 
 def _fan_outs(options: dict[str, Any]) -> tuple[str, ...]:
@@ -556,7 +584,14 @@ def summary_line(result: ExportResult) -> str:
     filled = sum(1 for t in m["tables"].values() if t["rows"])
     minimum = m.get("sandbox_minimum_requests")
     floor = f" (minimum {minimum:,})" if minimum else ""
-    status = "ok" if not m["failures"] else f"{len(m['failures'])} FAILED"
+    problems = [f"{len(m['failures'])} FAILED"] if m["failures"] else []
+    if m.get("incomplete"):
+        problems.append(f"{len(m['incomplete'])} tables incomplete")
+    if m.get("shrink_refused"):
+        problems.append(f"{len(m['shrink_refused'])} shrink refused")
+    status = ", ".join(problems) or "ok"
+    if m.get("rejects"):
+        status += f", {sum(m['rejects'].values()):,} rows rejected (no key, see _rejects)"
     return (f"{m['api']} account {m['account']}: {status}, {filled} tables, {rows:,} rows, "
             f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
             f"{http['retries']:,} retries, "

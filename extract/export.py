@@ -1,8 +1,12 @@
 """One export of one account: crawl -> shape -> store -> manifest.
 
-Partitions are replaced only when every unit feeding them succeeded; a failed unit leaves the
-previous version of what it feeds untouched, and the run exits non-zero listing it. A table that
-comes back entirely empty never wipes data that an earlier run stored.
+What succeeded is stored. A partition a failed unit feeds keeps the rows an earlier run stored
+(never replaced by partial data); where nothing was stored, the rows that did arrive are written,
+and the manifest marks the table ``incomplete`` with the missing units. A stored partition is
+replaced only when the shrink guard (``extract.guard``) lets it: a listing that answers empty
+where rows were stored, or a table losing most of its rows, leaves the stored rows as they were.
+Rows without a key go to ``_rejects`` instead of their table. A failed unit or a refused
+shrink makes the run exit 7.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import requests
 
 from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
+from extract.errors import OutputError
 from extract.families import Family, family
 from extract.grant import Grant
+from extract.guard import RULE, Answers, Refusal, allowed, emptied, lost
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -45,7 +52,7 @@ from extract.redact import REDACTOR
 from extract.state import DamagedState, SyncState, load_state, save_state, state_path
 from extract.timezones import zone_named
 from transforms import parquet, upsert
-from transforms.shape import Shaper
+from transforms.shape import Shaper, rejects_table
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +88,7 @@ class ExportConfig:
     options: tuple[str, ...] = ()
     full: bool = False
     wait_for_lock: bool = True
+    allow_shrink: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -90,7 +98,33 @@ class ExportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.manifest["failures"]
+        return not self.manifest["failures"] and not self.manifest.get("shrink_refused")
+
+
+@dataclass
+class StoreNotes:
+    """What storing decided beyond rows written: for the manifest and the exit code."""
+
+    answers: Answers = field(default_factory=Answers)
+    refused: list[Refusal] = field(default_factory=list)
+    refused_parts: set[tuple[str, Any]] = field(default_factory=set)
+    mismatched: set[str] = field(default_factory=set)
+    contradicted: set[str] = field(default_factory=set)
+
+    def heard_counts(self, report: CrawlReport) -> None:
+        """Endpoints whose counts disagreed; those that answered empty while X-Total-Count
+        said there were rows contradict themselves, and no stored row is dropped on their
+        word."""
+        self.mismatched = {m["endpoint"] for m in report.count_mismatches}
+        self.contradicted = {m["endpoint"] for m in report.count_mismatches
+                             if m["fetched"] == 0 and m["total"] > 0}
+
+    def contradicts(self, endpoints: Iterable[str]) -> bool:
+        return bool(self.contradicted & set(endpoints))
+
+    def refuse(self, refusal: Refusal) -> None:
+        log.warning("shrink refused: %s", refusal.line())
+        self.refused.append(refusal)
 
 
 def new_run_id() -> str:
@@ -148,9 +182,12 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     shaper = Shaper(fam.registry, tables, run_id)
     spool = RawSpool(config.output / config.api / "_raw" / run_id) if config.keep_raw else None
 
+    notes = StoreNotes()
+
     def sink(unit: Unit, page: Page) -> None:
         if spool is not None:
             spool.write(unit, page)
+        notes.answers.heard(unit.endpoint.id, page.number, page.total)
         add_records(shaper, unit.endpoint, page.records, unit.ctx, page.fetched_at)
 
     feed = fam.feed() if fam.feed is not None else None
@@ -168,6 +205,8 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         log.warning("--with %s was not part of the last full export; this run is a full export",
                     ",".join(sorted(set(config.options) - set(state.options))))
         incremental = False
+    if incremental:
+        check_stored(config, fam)
     root_ctx = {fam.account_column: config.account_id,
                 **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
     journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
@@ -184,6 +223,8 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     def observed(unit: Unit, page: Page) -> None:
         if feed is not None:
             feed.observe(unit, page.records)
+            if unit.endpoint.id in feed.endpoints:
+                notes.answers.note_events(page.records)
             if page.number == 1:
                 feed.note_total(unit, page.total)
             if phase["first"]:
@@ -194,10 +235,11 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
 
     def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None,
               stop: Callable[[Unit, Page], bool] | None = None) -> CrawlReport:
-        return Crawl(session, fam.catalog, config.base_url, root_ctx, endpoints=endpoints,
-                     sink=observed, workers=config.workers, max_pages=config.max_pages,
-                     preflight=fam.preflight, on_unit=config.on_progress, pages=pages,
-                     journal=journal, allow=allow, stop=stop).run()
+        return _HeardCrawl(notes.answers, session, fam.catalog, config.base_url, root_ctx,
+                           endpoints=endpoints, sink=observed, workers=config.workers,
+                           max_pages=config.max_pages, preflight=fam.preflight,
+                           on_unit=config.on_progress, pages=pages, journal=journal,
+                           allow=allow, stop=stop).run()
 
     everything = fam.endpoints_for(tables)
     if incremental and feed is not None:
@@ -208,10 +250,11 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         phase["first"] = False
         if plan.endpoints:
             report.absorb(crawl(plan.endpoints, allow=plan.allow))
-        written = store_incremental(config, fam, shaper, report, plan.scope)
+        written = store_incremental(config, fam, shaper, report, plan.scope, notes)
     else:
         report = crawl(everything)
-        written = store(config, fam, shaper, report)
+        written = store(config, fam, shaper, report, notes)
+    rejects = store_rejects(config, fam, shaper, full=not incremental and not config.steps)
     mode = "incremental" if incremental else "full"
     manifest = {
         "run_id": run_id,
@@ -230,6 +273,9 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         "not_written": fam.not_written(config.steps),
         "partial": {t: why for t, why in fam.partial_tables.items() if t in tables},
         "failures": [vars(f) for f in report.failures],
+        "incomplete": incomplete_tables(fam, report, set(written)),
+        "shrink_refused": [r.as_dict() for r in notes.refused],
+        "rejects": rejects,
         "skipped": [vars(s) for s in report.skipped],
         "warnings": report.warnings,
         "count_mismatches": report.count_mismatches,
@@ -241,7 +287,9 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     }
     path = write_manifest(config.output, config.api, fam.account_column, config.account_id,
                           manifest)
-    if not report.failures:
+    if not report.failures and notes.refused:
+        journal.finish()  # the answers were heard; a re-run asks again, the bookmark stays
+    elif not report.failures:
         if feed is not None and not config.steps:
             state.bookmarks[feed.name] = feed.bookmark(started_at, bookmark)
         if mode == "full" and not config.steps:
@@ -268,6 +316,19 @@ def _sync_state(path: Path, full: bool) -> SyncState:
         return SyncState()
 
 
+class _HeardCrawl(Crawl):
+    """A crawl that tells the shrink guard which units answered in full, empty ones too
+    (an empty listing yields no page, so the sink alone never hears of it)."""
+
+    def __init__(self, answers: Answers, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+
+    def _pages(self, unit: Unit) -> Iterable[Page]:
+        yield from super()._pages(unit)
+        self.answers.asked_unit(unit.endpoint.id, unit.ctx)
+
+
 def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]],
                 ctx: Mapping[str, Any], fetched_at: datetime) -> None:
     """Hand one page to the shaper; account-wide lists take context (project) per record."""
@@ -284,29 +345,34 @@ def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]
         groups = list(by_ctx.values())
     for group_ctx, rows in groups:
         shaper.add(endpoint.table, rows, group_ctx, endpoint.constants,
-                   member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin)
+                   member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin,
+                   source=endpoint.id)
 
 
-def store(config: ExportConfig, fam: Family, shaper: Shaper,
-          report: CrawlReport) -> dict[str, dict[str, Any]]:
-    """Write every selected table's partitions, leaving what failed units feed untouched.
+def store(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
+          notes: StoreNotes | None = None) -> dict[str, dict[str, Any]]:
+    """Write every selected table's partitions, as the module docstring says.
 
     Partition files are written by a pool, across tables: most tables have a few small
     partitions, so waiting table by table would leave the writers idle. At most
     ``IN_FLIGHT`` files wait at once, which bounds the memory the queued slices hold.
+    Parents come before their child lists (a child's name extends its parent's), so a
+    refused parent's children stay with it.
     """
+    notes = notes if notes is not None else StoreNotes()
+    notes.heard_counts(report)
     tainted = tainted_partitions(fam, report)
     summary: dict[str, dict[str, Any]] = {}
     waiting: deque[_TableWrite] = deque()
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in sorted(shaper.tables | set(shaper.table_names())):
-            waiting.append(_submit_table(config, shaper, name, tainted, writers))
+            waiting.append(_submit_table(config, fam, shaper, name, tainted, writers, notes))
             while sum(len(w.jobs) for w in waiting) > IN_FLIGHT and len(waiting) > 1:
                 done = waiting.popleft()
-                summary[done.name] = _finish_table(config, fam, done, tainted, report)
+                summary[done.name] = _finish_table(config, done, tainted)
         while waiting:
             done = waiting.popleft()
-            summary[done.name] = _finish_table(config, fam, done, tainted, report)
+            summary[done.name] = _finish_table(config, done, tainted)
     return summary
 
 
@@ -318,63 +384,169 @@ class _TableWrite:
     fresh: set[Path]
     kept: list[str]
     rows: int
+    existing: set[Path] = field(default_factory=set)
+    held: set[Path] = field(default_factory=set)
+    refused: bool = False
+    may_empty: bool = False
 
 
 def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                 report: CrawlReport) -> dict[str, Any]:
+                 notes: StoreNotes) -> dict[str, Any]:
     """Write one table's partitions and drop its stale ones."""
-    return _finish_table(config, fam, _submit_table(config, shaper, name, tainted, writers),
-                         tainted, report)
+    return _finish_table(config, _submit_table(config, fam, shaper, name, tainted, writers,
+                                               notes), tainted)
 
 
-def _submit_table(config: ExportConfig, shaper: Shaper, name: str,
-                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor) -> _TableWrite:
+def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
+                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
+                  notes: StoreNotes) -> _TableWrite:
     spec = shaper.normalizer.table(name)
-    write = _TableWrite(name, spec, [], set(), [], 0)
-    for part in shaper.partitions(name):
+    parts = list(shaper.partitions(name))
+    shaper.release(name)
+    existing = parquet.existing_partitions(config.output, config.api, spec,
+                                           {fam.account_column: config.account_id})
+    write = _TableWrite(name, spec, [], set(), [], 0, existing,
+                        may_empty=allowed(config.allow_shrink, name, fam.registry))
+    write.refused, write.held = _guard_table(config, fam, spec, parts, write.existing, tainted,
+                                             notes)
+    for part in parts:
         directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
-        if _is_tainted(tainted, name, part.mapping, spec.partition):
+        held = write.refused or directory in write.held or (
+            directory in existing and _is_tainted(tainted, name, part.mapping, spec.partition))
+        if held:
             write.kept.append(str(directory))
             continue
         write.jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
         write.fresh.add(directory)
         write.rows += part.data.num_rows
-    shaper.release(name)
     return write
 
 
-def _finish_table(config: ExportConfig, fam: Family, write: _TableWrite,
-                  tainted: set[tuple[str, Any]], report: CrawlReport) -> dict[str, Any]:
+def _finish_table(config: ExportConfig, write: _TableWrite,
+                  tainted: set[tuple[str, Any]]) -> dict[str, Any]:
     """Wait for a table's files, then remove partitions this run no longer has."""
     for job in write.jobs:
         job.result()
-    name, spec, fresh = write.name, write.spec, write.fresh
-    stale = parquet.existing_partitions(config.output, config.api, spec,
-                                        {fam.account_column: config.account_id})
-    stale -= fresh
-    if (name, WHOLE_TABLE) in tainted:
+    name, spec = write.name, write.spec
+    stale = write.existing - write.fresh - write.held
+    if write.refused or (name, WHOLE_TABLE) in tainted:
         stale.clear()
-    elif not fresh and stale:
-        report.warnings.append(f"{name}: no rows this run; kept {len(stale)} partition(s) "
-                               "from earlier runs")
+    elif not write.fresh and stale and not write.may_empty:  # a table the guard cannot read
+        log.warning("%s: no rows this run; kept %d partition(s) from earlier runs", name,
+                    len(stale))
         stale.clear()
     for directory in stale:
         if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
             parquet.remove_partition(directory)
-    return {"rows": write.rows, "partitions": len(fresh), "kept_partitions": len(write.kept)}
+    kept = len(write.existing - write.fresh - stale) if write.existing else len(write.kept)
+    out = {"rows": write.rows, "partitions": len(write.fresh), "kept_partitions": kept}
+    if write.refused:
+        out["shrink_refused"] = True
+    return out
+
+
+def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
+                 existing: set[Path], tainted: set[tuple[str, Any]],
+                 notes: StoreNotes) -> tuple[bool, set[Path]]:
+    """(refuse the whole table, stored partitions to hold) under the shrink guard.
+
+    Only this account's stored keys are read (a column-projected read). Partitions a failed
+    unit feeds are kept anyway and left out of the comparison.
+    """
+    name = spec.name
+    if not existing or name not in fam.registry or allowed(config.allow_shrink, name,
+                                                           fam.registry):
+        return False, set()
+    parent = spec.child_of
+    if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
+        notes.refused_parts.add((name, WHOLE_TABLE))
+        return True, set()
+    by_project = "project_id" in spec.partition
+    key = list(spec.key)
+    group = [*(["project_id"] if by_project else []),
+             *(["status"] if "status" in spec.columns else [])]
+    columns = list(dict.fromkeys([*key, *group]))
+    stored = _stored_keys(config, fam, name, existing, columns)
+    if stored is None or (name, WHOLE_TABLE) in tainted:
+        return False, set()
+    projects_tainted = {p for t, p in tainted if t == name}
+    new = [p.data.select([c for c in columns if c in p.data.column_names]) for p in parts]
+    new_rows = pa.concat_tables(new, promote_options="permissive") if new else \
+        stored.schema.empty_table()
+    if by_project and projects_tainted:
+        stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(
+            stored["project_id"], value_set=pa.array(sorted(projects_tainted), pa.int64())),
+            False)))
+    before = stored.num_rows
+    if before == 0:
+        return False, set()
+    after = new_rows.num_rows
+    feeding = fam.endpoints_into(name)
+    stated = notes.answers.stated(feeding, notes.mismatched)
+    stored = notes.answers.unstated(stored)
+    gone = lost(stored, new_rows, key)
+    if after == 0 or RULE.refuses(before, gone, stated=stated) or (
+            gone and notes.contradicts(feeding)):
+        notes.refused_parts.add((name, WHOLE_TABLE))
+        notes.refuse(Refusal(name, before, after))
+        return True, set()
+    if stated:
+        return False, set()
+    held: set[Path] = set()
+    whole = False
+    if by_project and parent is not None:  # a held parent partition holds its child lists
+        for project in set(stored["project_id"].to_pylist()):
+            if (parent, project) in notes.refused_parts:
+                notes.refused_parts.add((name, project))
+                held.add(parquet.partition_dir(config.output, config.api, spec, {
+                    fam.account_column: config.account_id, "project_id": project}))
+    for values, count in emptied(stored, new_rows, key, group):
+        project = values.get("project_id")
+        parent_held = parent is not None and (parent, project) in notes.refused_parts
+        if not parent_held and not notes.answers.was_asked(feeding, project):
+            continue  # the project itself is gone: its rows go with it
+        partition = {fam.account_column: config.account_id, **values}
+        if by_project:
+            held.add(parquet.partition_dir(config.output, config.api, spec, partition))
+            notes.refused_parts.add((name, project))
+        else:
+            whole = True
+        if not parent_held:
+            notes.refuse(Refusal(name, count, 0, partition))
+    if whole:
+        notes.refused_parts.add((name, WHOLE_TABLE))
+    return whole, held
+
+
+def _stored_keys(config: ExportConfig, fam: Family, name: str, existing: set[Path],
+                 columns: list[str]) -> pa.Table | None:
+    """This account's stored key columns of one table; None when they cannot be read (a
+    full run then replaces the unreadable files, which heals them)."""
+    try:
+        return _read_stored(config, fam, name, existing, columns)
+    except OutputError as exc:
+        log.warning("%s; this full run replaces what it can", exc)
+        return None
 
 
 def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
-                      scope: Scope) -> dict[str, dict[str, Any]]:
-    """Write an incremental run: whole tables where listed whole, folded rows elsewhere."""
+                      scope: Scope, notes: StoreNotes | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """Write an incremental run: whole tables where listed whole, folded rows elsewhere.
+
+    A table a failed unit feeds is not folded (its stored rows stay); a fold the shrink guard
+    refuses leaves the table, and its child lists, as stored.
+    """
+    notes = notes if notes is not None else StoreNotes()
+    notes.heard_counts(report)
     tainted = tainted_partitions(fam, report)
     names = sorted(shaper.tables | set(shaper.table_names()))
     whole = [n for n in names if n in scope.tables]
     summary = {}
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
         for name in whole:
-            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, report)
+            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, notes)
     new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
     scope.titles = {i: t for rows in new.values()
                     if {"id", "title", "updated_at"} <= set(rows.column_names)
@@ -389,7 +561,13 @@ def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report:
         if any(t == name for t, _ in tainted):
             summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
             continue
-        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final)
+        parent = fam.registry[name].child_of if name in fam.registry else None
+        if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
+            notes.refused_parts.add((name, WHOLE_TABLE))
+            summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1,
+                             "shrink_refused": True}
+            continue
+        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final, notes)
     return summary
 
 
@@ -411,7 +589,8 @@ def _merged(shaper: Shaper, name: str) -> pa.Table:
 
 def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
                 new: dict[str, pa.Table], scope: Scope,
-                final: dict[str, pa.Table]) -> dict[str, Any]:
+                final: dict[str, pa.Table], notes: StoreNotes | None = None) -> dict[str, Any]:
+    notes = notes if notes is not None else StoreNotes()
     spec = fam.registry.get(name)
     if spec is None:
         return {"rows": 0, "partitions": 0, "kept_partitions": 0}
@@ -440,6 +619,11 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
     if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
+    bucketed = name in scope.bucket_tables and not link
+    if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes,
+                     scope.buckets if bucketed else None, scope.filters.get(name, [])):
+        return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
+                "shrink_refused": True}
     final[name] = combined
     fresh = set()
     count = 0
@@ -452,6 +636,77 @@ def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
         parquet.remove_partition(directory)
     return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
             "total_rows": count}
+
+
+def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table | None,
+                  rows: pa.Table, mask: pa.Array | None, combined: pa.Table,
+                  notes: StoreNotes, buckets: Mapping[str, set[Any]] | None = None,
+                  filters: list[Mapping[str, Any]] | None = None) -> bool:
+    """The shrink guard on a fold: removed rows (reconciled, bucket replaced, orphaned) that
+    the new rows do not bring back are lost. Refused: a fold that empties the table, a large
+    loss, a re-crawled bucket (project, calendar) or a reconciled status list that answered
+    empty where rows were stored (a status list whose X-Total-Count agreed states it)."""
+    if stored is None or mask is None or stored.num_rows == 0 or \
+            allowed(config.allow_shrink, spec.name, fam.registry):
+        return False
+    key = [k for k in spec.key if k in stored.column_names]
+    new_keys = rows.select([k for k in key if k in rows.column_names])
+    removed = notes.answers.unstated(stored.filter(mask))
+    gone = lost(removed.select(key), new_keys, key) if removed.num_rows else 0
+    refusal = None
+    feeding = fam.endpoints_into(spec.name) if spec.name in fam.registry else []
+    if not combined.num_rows or RULE.refuses(stored.num_rows, gone) or (
+            gone and notes.contradicts(feeding)):
+        refusal = Refusal(spec.name, stored.num_rows, combined.num_rows)
+    for column, values in (buckets or {}).items():
+        if refusal is not None or column not in removed.column_names or not values:
+            continue
+        inside = removed.filter(upsert.in_buckets(removed, {column: values}))
+        for group, count in emptied(inside, rows, key, [column]):
+            refusal = Refusal(spec.name, count, 0, {fam.account_column: config.account_id,
+                                                    **group})
+            break
+    listed = bool(feeding) and notes.answers.stated(feeding, notes.mismatched)
+    for wanted in filters or []:
+        if refusal is not None or listed or any(c not in removed.column_names for c in wanted):
+            continue
+        hit = removed
+        for column, value in wanted.items():
+            hit = hit.filter(pc.fill_null(pc.equal(hit[column], value), False))
+        if hit.num_rows and lost(hit.select(key), new_keys, key) == hit.num_rows:
+            refusal = Refusal(spec.name, hit.num_rows, 0,
+                              {fam.account_column: config.account_id, **wanted})
+    if refusal is None:
+        return False
+    notes.refused_parts.add((spec.name, WHOLE_TABLE))
+    notes.refuse(refusal)
+    return True
+
+
+def check_stored(config: ExportConfig, fam: Family) -> None:
+    """Before an incremental run folds into them: every stored file of this account opens.
+
+    A footer read per file (cheap); a damaged one stops the run before any request with one
+    line naming it, as nothing can be folded into rows that cannot be read. ``--full``
+    rewrites it from the API.
+    """
+    account = {fam.account_column: config.account_id}
+    for spec in fam.registry.values():
+        for directory in sorted(parquet.existing_partitions(config.output, config.api, spec,
+                                                            account)):
+            path = directory / parquet.PART_FILE
+            if not path.is_file():
+                continue
+            try:
+                pq.read_metadata(path)
+            except (pa.ArrowException, OSError) as exc:
+                raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: BaseException) -> OutputError:
+    reason = " ".join(str(exc).split())[:160]
+    return OutputError(f"stored partition {path} cannot be read ({reason}); run again with "
+                       "--full to rebuild it from the API")
 
 
 def _stored_columns(config: ExportConfig, fam: Family, name: str,
@@ -472,10 +727,13 @@ def _read_stored(config: ExportConfig, fam: Family, name: str, existing: set[Pat
         return None
     from transforms.read import dataset
 
-    found = dataset(config.output, config.api, name)
-    column = fam.account_column
-    wanted = None if columns is None else [c for c in columns if c in found.schema.names]
-    return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
+    try:
+        found = dataset(config.output, config.api, name)
+        column = fam.account_column
+        wanted = None if columns is None else [c for c in columns if c in found.schema.names]
+        return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable(config.output / config.api / name, exc) from None
 
 
 def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:
@@ -490,6 +748,54 @@ def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]
                 scoped = "project_id" in spec.partition and project is not None
                 tainted.add((table, project if scoped else WHOLE_TABLE))
     return tainted
+
+
+def incomplete_tables(fam: Family, report: CrawlReport, stored: set[str]
+                      ) -> dict[str, list[dict[str, str]]]:
+    """Tables a failed unit feeds (directly or through what it would have reached), each
+    with the missing units, for the manifest."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for failure in report.failures:
+        endpoints = {failure.endpoint} | _descendants(fam.catalog, failure.endpoint)
+        tables = fam.registry.closure([fam.catalog[e].table for e in endpoints])
+        for table in sorted(tables & stored):
+            unit = {"endpoint": failure.endpoint, "url": failure.url}
+            if unit not in out.setdefault(table, []):
+                out[table].append(unit)
+    return dict(sorted(out.items()))
+
+
+def store_rejects(config: ExportConfig, fam: Family, shaper: Shaper, *, full: bool
+                  ) -> dict[str, int]:
+    """Write the rows shaping turned away (a null key) to ``_rejects``; counts per table.
+
+    A full run of every step replaces this account's rejects; other runs add theirs to
+    what is stored, once per (table, raw record).
+    """
+    rows = shaper.rejects()
+    spec = rejects_table(fam.account_column)
+    directory = parquet.partition_dir(config.output, config.api, spec,
+                                      {fam.account_column: config.account_id})
+    stored = None
+    if (directory / parquet.PART_FILE).is_file():
+        try:
+            stored = pq.read_table(directory / parquet.PART_FILE)
+        except (pa.ArrowException, OSError):
+            stored = None  # unreadable: replaced below
+    if full or stored is None:
+        combined = rows
+    else:
+        combined = pa.concat_tables([stored, rows], promote_options="permissive")
+        combined = combined.group_by(["table", "raw"], use_threads=False).aggregate(
+            [(c, "last") for c in combined.column_names if c not in ("table", "raw")])
+        combined = combined.rename_columns(
+            [c.removesuffix("_last") for c in combined.column_names])
+    if combined.num_rows:
+        parquet.write_partition(directory, spec, combined)
+    elif full and directory.is_dir():
+        parquet.remove_partition(directory)
+    counts = rows.group_by("table").aggregate([([], "count_all")]).to_pylist()
+    return {r["table"]: r["count_all"] for r in sorted(counts, key=lambda r: r["table"])}
 
 
 def _is_tainted(tainted: set[tuple[str, Any]], table: str, values: dict[str, Any],

@@ -3,10 +3,14 @@
 Every page becomes small typed Arrow tables as soon as it arrives (so a run never holds raw JSON
 for more than one page); at the end each (table, partition) is concatenated and merged by key.
 The same code shapes live pages and pages replayed from a raw spool.
+
+A row of a keyed table whose key is null never reaches its table (a warehouse primary key could
+not hold it): it goes to ``_rejects`` with the raw record it came from, its endpoint and why.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,6 +29,17 @@ LISTING_RANK = 1
 THIN_RANK = 2
 BATCH_ROWS = 5000
 BOOKKEEPING = {"_extracted_at": TS, RANK: pa.int8(), SEQ: pa.int64()}
+REJECTS_NAME = "_rejects"
+REJECT_COLUMNS = {"table": STR, "endpoint": STR, "reason": STR, "raw": STR,
+                  "_run_id": STR, "_extracted_at": TS}
+REJECTS = Table(REJECTS_NAME, key=("table", "raw"), partition=("account_id",),
+                columns=REJECT_COLUMNS, doc="rows whose key was null: raw record, endpoint, why")
+
+
+def rejects_table(account_column: str) -> Table:
+    """``_rejects`` partitioned by the family's account column."""
+    return Table(REJECTS_NAME, key=REJECTS.key, partition=(account_column,),
+                 columns=REJECT_COLUMNS, doc=REJECTS.doc)
 
 
 @dataclass(frozen=True)
@@ -60,15 +75,20 @@ class Shaper:
         self._seq = 0
         self._waiting = 0
         self._lock = threading.Lock()
+        self._rejects: list[dict[str, Any]] = []
 
     def add(self, table: str, records: list[Mapping[str, Any]], ctx: Mapping[str, Any],
             constants: Mapping[str, Any], *, member: bool, fetched_at: datetime,
-            thin: bool = False) -> None:
+            thin: bool = False, source: str = "") -> None:
         rank = THIN_RANK if thin else MEMBER_RANK if member else LISTING_RANK
         with self._lock:
             self._seq += 1
             stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}
             rows = self.normalizer.rows(table, records, ctx, constants)
+            if any(r.get(k) is None for n, rs in rows.items()
+                   for k in self.normalizer.table(n).key for r in rs):
+                rows = self._without_keyless(table, records, ctx, constants, source,
+                                             fetched_at)
             for name, table_rows in rows.items():
                 if not self._selected(self.normalizer.table(name)):
                     continue
@@ -79,6 +99,39 @@ class Shaper:
             if self._waiting >= self.batch_rows:
                 for name in list(self._pending):
                     self._flush(name)
+
+    def _keyless(self, name: str, row: Mapping[str, Any]) -> list[str]:
+        return [k for k in self.normalizer.table(name).key if row.get(k) is None]
+
+    def _without_keyless(self, table: str, records: list[Mapping[str, Any]],
+                         ctx: Mapping[str, Any], constants: Mapping[str, Any], source: str,
+                         fetched_at: datetime) -> dict[str, list[dict[str, Any]]]:
+        """Shape record by record, so each keyless row is set aside with its raw record."""
+        kept: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            raw: str | None = None
+            for name, rows in self.normalizer.rows(table, [record], ctx, constants).items():
+                if not self._selected(self.normalizer.table(name)):
+                    continue
+                for row in rows:
+                    missing = self._keyless(name, row)
+                    if not missing:
+                        kept[name].append(row)
+                        continue
+                    raw = raw or json.dumps(record, sort_keys=True, default=str)
+                    self._rejects.append({
+                        "table": name, "endpoint": source,
+                        "reason": f"null key: {', '.join(missing)}", "raw": raw,
+                        "_run_id": self.run_id, "_extracted_at": fetched_at})
+        return kept
+
+    def rejects(self) -> pa.Table:
+        """Every row set aside for a null key, one row per (table, raw record)."""
+        with self._lock:
+            found = list({(r["table"], r["raw"]): r for r in self._rejects}.values())
+        columns = {name: pa.array([r[name] for r in found], kind)
+                   for name, kind in REJECT_COLUMNS.items()}
+        return pa.table(columns)
 
     def _flush(self, name: str) -> None:
         rows = self._pending.pop(name, [])

@@ -158,6 +158,7 @@ class HostileProxy:
     def __init__(self, upstream: str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.upstream = upstream.rstrip("/")
         self.seen: list[Seen] = []
+        self.arrived = 0  # requests received, answered or not (``seen`` fills on answering)
         self._rules: list[list[Any]] = []  # [rule, turns left or None]
         self._lock = threading.Lock()
         self._pool = urllib3.PoolManager(maxsize=16, retries=False)
@@ -183,6 +184,7 @@ class HostileProxy:
         with self._lock:
             self._rules = []
             self.seen = []
+            self.arrived = 0
 
     def requests_to(self, pattern: str) -> list[Seen]:
         """Requests whose path matches ``pattern``, in arrival order."""
@@ -210,6 +212,7 @@ class HostileProxy:
     # ------------------------------------------------------------------ per request
     def _rule_for(self, method: str, path: str) -> Rule | None:
         with self._lock:
+            self.arrived += 1
             for entry in self._rules:
                 rule, left = entry
                 if left != 0 and rule.matches(method, path):

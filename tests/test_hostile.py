@@ -226,12 +226,12 @@ def test_foreign__bc2_redirect_to_another_origin_is_refused(bc2, foreign, bc2_tr
         foreign.origin.replace("127.0.0.1", "localhost")
     output = tmp_path / "out"
     bc2.proxy.use(redirect(PEOPLE, to))
-    proc = bc2.export(output)
+    proc = bc2.export(output, "--steps", "people")
     assert foreign.received == [], "a request reached the other origin"
     assert_one_line_error(proc, 7, "refused a redirect to another origin", to)
     assert holds_value(tables(output, "bc2"), FOREIGN_ID) == []
     bc2.proxy.reset()
-    proc = bc2.export(output, "--full")
+    proc = bc2.export(output, "--steps", "people", "--full")
     assert proc.returncode == 0, proc.stderr
     stored = tables(output, "bc2")
     assert holds_value(stored, FOREIGN_ID) == []
@@ -529,9 +529,10 @@ def _assert_state_handled(proc, state: Path, output: Path, truth) -> None:
 
 # ---------------------------------------------------------------------- 7. one writer
 def _slow_first_export(bc2: Target, output: Path):
-    bc2.proxy.use(delay(".*", 0.05))
+    """An export that is inside its lock (it has sent a request) and held there for 3 s."""
+    bc2.proxy.use(delay(".*", 3.0, times=1))
     first = bc2.start_export(output)
-    wait_for(lambda: len(bc2.proxy.seen) >= 3)
+    wait_for(lambda: bc2.proxy.arrived >= 1)
     return first
 
 

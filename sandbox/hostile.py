@@ -41,6 +41,8 @@ CONDITIONALS = frozenset({"if-none-match", "if-modified-since"})
 HTML_PAGE = b"<!DOCTYPE html><html><body><h1>We're sorry, but something went wrong.</h1>" \
             b"</body></html>\n"
 PAST_DATE = formatdate(0, usegmt=True)  # Thu, 01 Jan 1970 00:00:00 GMT
+ACTIONS = ("status", "redirect", "empty", "strip", "truncate", "html", "malformed", "link",
+           "edit", "delay")
 FOREIGN_ID = 666000666
 FOREIGN_PERSON: dict[str, Any] = {
     "id": FOREIGN_ID, "name": "Foreign Person", "email_address": "foreign@evil.example",
@@ -55,11 +57,14 @@ class Rule:
 
     ``action``: ``status`` (answer ``status`` with ``headers``, upstream not asked),
     ``redirect`` (302 to ``target`` + the request's path and query), ``empty`` (upstream
-    headers minus validators and Link, body ``[]``), ``strip`` (upstream answer minus
-    validators), ``truncate`` (full Content-Length, half the body, connection closed),
-    ``html`` (200 with an HTML page), ``malformed`` (200 with JSON cut short), ``link``
-    (``rewrite`` applied to the upstream Link header), ``edit`` (``rewrite`` applied to the
-    decoded JSON body), ``delay`` (upstream answer after ``seconds``).
+    headers minus validators and Link, X-Total-Count kept, body ``[]``), ``strip``
+    (upstream answer minus validators), ``truncate`` (full Content-Length, half the body,
+    connection closed), ``html`` (200 with an HTML page), ``malformed`` (200 with JSON cut
+    short), ``link`` (``rewrite`` applied to the upstream Link header), ``edit``
+    (``rewrite`` applied to the decoded JSON body), ``delay`` (upstream answer after
+    ``seconds``). Rules that change an
+    answer forward the request without If-None-Match/If-Modified-Since, so the server's
+    answer they change is a full 200, never a 304 the client would fill from its cache.
     """
 
     path: str
@@ -71,6 +76,10 @@ class Rule:
     target: str = ""
     rewrite: Callable[[Any], Any] | None = None
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown action {self.action!r}; expected one of {ACTIONS}")
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and bool(

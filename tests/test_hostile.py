@@ -94,30 +94,31 @@ def _calm(target: Target, output: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bc2_calm(bc2_target, tmp_path_factory) -> Path:
+def bc2_calm_dir(bc2_target, tmp_path_factory) -> Path:
     """A calm first full export of the shared BC2 account, through the (idle) proxy."""
     return _calm(bc2_target, tmp_path_factory.mktemp("bc2-calm"))
 
 
 @pytest.fixture(scope="module")
-def bc4_calm(bc4_target, tmp_path_factory) -> Path:
+def bc4_calm_dir(bc4_target, tmp_path_factory) -> Path:
     return _calm(bc4_target, tmp_path_factory.mktemp("bc4-calm"))
 
 
 @pytest.fixture(scope="module")
-def bc2_truth(bc2_calm):
-    return tables(bc2_calm, "bc2")
+def bc2_calm(bc2_calm_dir):
+    """The calm export's tables: what every healed or refused run must still hold."""
+    return tables(bc2_calm_dir, "bc2")
 
 
 @pytest.fixture(scope="module")
-def bc4_truth(bc4_calm):
-    return tables(bc4_calm, "bc4")
+def bc4_calm(bc4_calm_dir):
+    return tables(bc4_calm_dir, "bc4")
 
 
 @pytest.fixture
-def seeded(bc2_calm, tmp_path) -> Path:
+def seeded(bc2_calm_dir, tmp_path) -> Path:
     """A private copy of the calm BC2 export (state, manifests and HTTP cache included)."""
-    return copy_output(bc2_calm, tmp_path / "out")
+    return copy_output(bc2_calm_dir, tmp_path / "out")
 
 
 @pytest.fixture
@@ -126,62 +127,62 @@ def foreign():
         yield server
 
 
-def test_proxy__an_idle_proxy_changes_nothing(bc2, bc2_truth, tmp_path):
+def test_proxy__an_idle_proxy_changes_nothing(bc2, bc2_calm, tmp_path):
     """With no rule, expect the export through the proxy to equal one made directly: the
     harness itself adds no difference the other tests could mistake for a bug."""
     output = tmp_path / "direct"
     proc = bc2.export(output, base_url=bc2.box.base_url)
     assert proc.returncode == 0, proc.stderr
     assert bc2.proxy.seen == []
-    assert tables(output, "bc2") == bc2_truth
+    assert tables(output, "bc2") == bc2_calm
 
 
 # ---------------------------------------------------------------------- 1. silent wipe
-def test_wipe__bc2_empty_todos_listing_of_one_project_is_refused(bc2, seeded, bc2_truth):
+def test_wipe__bc2_empty_todos_listing_of_one_project_is_refused(bc2, seeded, bc2_calm):
     """With one project's todos.json answering [] on a --full run after a full one, expect
     exit 7, the todos rows kept, and the refusal named in the manifest and on stderr."""
-    projects = [row["project_id"] for row in bc2_truth["todos"]]
+    projects = [row["project_id"] for row in bc2_calm["todos"]]
     busiest = max(set(projects), key=projects.count)
     bc2.proxy.use(empty(rf"/projects/{busiest}/todos\.json$"))
     proc = bc2.export(seeded, "--full")
     after = tables(seeded, "bc2")
-    assert len(after["todos"]) == len(bc2_truth["todos"]), "todos shrank"
-    assert after["todos"] == bc2_truth["todos"]
-    assert guard_violations(bc2_truth, after, "bc2") == []
+    assert len(after["todos"]) == len(bc2_calm["todos"]), "todos shrank"
+    assert after["todos"] == bc2_calm["todos"]
+    assert guard_violations(bc2_calm, after, "bc2") == []
     _assert_refused(proc, seeded, "bc2", "todos")
 
 
-def test_wipe__bc2_empty_people_listing_is_refused(bc2, seeded, bc2_truth):
+def test_wipe__bc2_empty_people_listing_is_refused(bc2, seeded, bc2_calm):
     """With people.json answering [] on a --full run, expect exit 7 and every person kept."""
     bc2.proxy.use(empty(PEOPLE))
     proc = bc2.export(seeded, "--full")
     after = tables(seeded, "bc2")
-    assert len(after["people"]) == len(bc2_truth["people"]), "people shrank"
-    assert guard_violations(bc2_truth, after, "bc2") == []
+    assert len(after["people"]) == len(bc2_calm["people"]), "people shrank"
+    assert guard_violations(bc2_calm, after, "bc2") == []
     _assert_refused(proc, seeded, "bc2", "people")
 
 
-def test_wipe__bc4_empty_recordings_listing_is_refused(bc4, bc4_calm, bc4_truth, tmp_path):
+def test_wipe__bc4_empty_recordings_listing_is_refused(bc4, bc4_calm_dir, bc4_calm, tmp_path):
     """With /projects/recordings.json answering [] (X-Total-Count still saying otherwise) on a
     --full run, expect exit 7 and the export's stored rows all kept (issue: 757 -> 711)."""
-    output = copy_output(bc4_calm, tmp_path / "out")
+    output = copy_output(bc4_calm_dir, tmp_path / "out")
     bc4.proxy.use(empty(r"/projects/recordings\.json$"))
     proc = bc4.export(output, "--full")
     after = tables(output, "bc4")
-    assert sum(counts(after).values()) == sum(counts(bc4_truth).values())
-    assert after["todos"] == bc4_truth["todos"]
-    assert guard_violations(bc4_truth, after, "bc4") == []
+    assert sum(counts(after).values()) == sum(counts(bc4_calm).values())
+    assert after["todos"] == bc4_calm["todos"]
+    assert guard_violations(bc4_calm, after, "bc4") == []
     _assert_refused(proc, output, "bc4", "todos")
 
 
-def test_wipe__allow_shrink_accepts_a_real_mass_deletion(bc2, seeded, bc2_truth):
+def test_wipe__allow_shrink_accepts_a_real_mass_deletion(bc2, seeded, bc2_calm):
     """With the same empty people.json and --allow-shrink=people, expect the deletion applied
     (exit 0, nothing refused): the remedy the refusal names works."""
     bc2.proxy.use(empty(PEOPLE))
     proc = bc2.export(seeded, "--full", "--allow-shrink=people")
     assert_no_traceback(proc)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert len(tables(seeded, "bc2")["people"]) < len(bc2_truth["people"])
+    assert len(tables(seeded, "bc2")["people"]) < len(bc2_calm["people"])
     assert manifest(seeded, "bc2").get("shrink_refused", []) == []
 
 
@@ -217,7 +218,7 @@ def _assert_refused(proc, output: Path, api: str, table: str) -> None:
 
 # ---------------------------------------------------------------------- 2. foreign data
 @pytest.mark.parametrize("where", ["another port", "another host"])
-def test_foreign__bc2_redirect_to_another_origin_is_refused(bc2, foreign, bc2_truth, tmp_path,
+def test_foreign__bc2_redirect_to_another_origin_is_refused(bc2, foreign, bc2_calm, tmp_path,
                                                             where):
     """With people.json answering 302 to another origin, expect no request there, the unit
     failed with one line naming it (exit 7), nothing foreign stored; a later calm --full
@@ -235,7 +236,7 @@ def test_foreign__bc2_redirect_to_another_origin_is_refused(bc2, foreign, bc2_tr
     assert proc.returncode == 0, proc.stderr
     stored = tables(output, "bc2")
     assert holds_value(stored, FOREIGN_ID) == []
-    assert stored["people"] == bc2_truth["people"]
+    assert stored["people"] == bc2_calm["people"]
     assert not [p for p in output.rglob("*") if p.is_file()
                 and b"foreign@evil.example" in p.read_bytes()], "foreign body kept on disk"
 
@@ -275,7 +276,7 @@ def test_cache__answers_without_validators_are_not_reused(tmp_path):
 @pytest.mark.parametrize("status,retry_after", [
     (503, None), (429, None), (429, "0"), (503, PAST_DATE), (429, "-5"), (503, "120junk"),
 ], ids=["503", "429", "429-ra-0", "503-ra-past", "429-ra-negative", "503-ra-junk"])
-def test_retry__first_retry_waits_at_least_a_second(bc2, bc2_truth, tmp_path, status,
+def test_retry__first_retry_waits_at_least_a_second(bc2, bc2_calm, tmp_path, status,
                                                     retry_after):
     """With one 429/503 (Retry-After absent, zero, past, negative or junk) before a 200,
     expect the run to end ok, the retry sent >= 1 s after the failure, and counted."""
@@ -288,10 +289,10 @@ def test_retry__first_retry_waits_at_least_a_second(bc2, bc2_truth, tmp_path, st
     assert (first.status, second.status) == (status, 200)
     assert second.at - first.at >= 1.0, f"retried after {second.at - first.at:.3f} s"
     assert manifest(output, "bc2")["http"]["retries"] >= 1
-    assert tables(output, "bc2")["people"] == bc2_truth["people"]
+    assert tables(output, "bc2")["people"] == bc2_calm["people"]
 
 
-def test_retry__a_storm_is_outlasted_within_the_time_budget(bc2, bc2_truth, tmp_path):
+def test_retry__a_storm_is_outlasted_within_the_time_budget(bc2, bc2_calm, tmp_path):
     """With a 502 then six 429s (Retry-After: 1) on one listing, more failures than the old
     six retries, expect the unit to keep trying and the run to end ok."""
     output = tmp_path / "out"
@@ -301,10 +302,10 @@ def test_retry__a_storm_is_outlasted_within_the_time_budget(bc2, bc2_truth, tmp_
     statuses = [seen.status for seen in bc2.proxy.requests_to(PEOPLE)]
     assert statuses[:8] == [502, *[429] * 6, 200]
     assert manifest(output, "bc2")["http"]["retries"] >= 7
-    assert tables(output, "bc2")["people"] == bc2_truth["people"]
+    assert tables(output, "bc2")["people"] == bc2_calm["people"]
 
 
-def test_retry__truncated_body_is_retried(bc2, bc2_truth, tmp_path):
+def test_retry__truncated_body_is_retried(bc2, bc2_calm, tmp_path):
     """With people.json cut off before its Content-Length once, expect a re-send and ok."""
     output = tmp_path / "out"
     bc2.proxy.use(truncate(PEOPLE, times=1))
@@ -313,11 +314,11 @@ def test_retry__truncated_body_is_retried(bc2, bc2_truth, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert len(bc2.proxy.requests_to(PEOPLE)) >= 2
     assert manifest(output, "bc2")["http"]["retries"] >= 1
-    assert tables(output, "bc2")["people"] == bc2_truth["people"]
+    assert tables(output, "bc2")["people"] == bc2_calm["people"]
 
 
 @pytest.mark.parametrize("rule", [html, malformed], ids=["html-in-200", "malformed-json"])
-def test_retry__refetched_bad_bodies_count_as_retries(bc2, bc2_truth, tmp_path, rule):
+def test_retry__refetched_bad_bodies_count_as_retries(bc2, bc2_calm, tmp_path, rule):
     """With one bad body (HTML in a 200, or JSON cut short) on people.json, expect the re-fetch
     counted as one retry in the manifest and the summary line."""
     output = tmp_path / "out"
@@ -326,7 +327,7 @@ def test_retry__refetched_bad_bodies_count_as_retries(bc2, bc2_truth, tmp_path, 
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert manifest(output, "bc2")["http"]["retries"] == 1
     assert ", 1 retries," in proc.stdout, proc.stdout
-    assert tables(output, "bc2")["people"] == bc2_truth["people"]
+    assert tables(output, "bc2")["people"] == bc2_calm["people"]
 
 
 def test_retry__failure_line_quotes_the_request_id(bc2, tmp_path):
@@ -340,7 +341,7 @@ def test_retry__failure_line_quotes_the_request_id(bc2, tmp_path):
 RECORDINGS = r"/projects/recordings\.json$"
 
 
-def test_link__closing_bracket_before_the_link_does_not_hide_it(bc4, bc4_truth, tmp_path):
+def test_link__closing_bracket_before_the_link_does_not_hide_it(bc4, bc4_calm, tmp_path):
     """With every next link written `>x<…>; rel="next"` (the official conformance case: the
     target lies between the first `<` and the first `>` after it), expect every page followed,
     no path made up from the junk (issue: `/999/x%3C/projects.json`), the export calm."""
@@ -352,7 +353,7 @@ def test_link__closing_bracket_before_the_link_does_not_hide_it(bc4, bc4_truth, 
     assert [s.path for s in bc4.proxy.seen if s.status == 404] == []
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [s for s in bc4.proxy.requests_to(RECORDINGS) if "page=2" in s.query]
-    assert tables(output, "bc4") == bc4_truth
+    assert tables(output, "bc4") == bc4_calm
 
 
 @pytest.mark.parametrize("value", ['<>; rel="next"', '<; rel="next"'],
@@ -371,7 +372,7 @@ def test_link__malformed_next_link_is_ignored_with_a_warning(bc4, tmp_path, valu
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
-def test_link__same_origin_with_explicit_default_port_is_followed(bc4, bc4_truth, tmp_path):
+def test_link__same_origin_with_explicit_default_port_is_followed(bc4, bc4_calm, tmp_path):
     """With next links written with the default port spelt out (http://localhost:80/… for a
     base URL of http://localhost/…, the loopback twin of https://h:443/), expect every page
     followed and the export equal to a calm one. The client reaches `localhost:80` through
@@ -385,14 +386,14 @@ def test_link__same_origin_with_explicit_default_port_is_followed(bc4, bc4_truth
     assert_no_traceback(proc)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [s for s in bc4.proxy.requests_to(RECORDINGS) if "page=2" in s.query]
-    assert tables(output, "bc4") == bc4_truth
+    assert tables(output, "bc4") == bc4_calm
 
 
 # ---------------------------------------------------------------------- 5. partial first run
 @pytest.fixture(scope="module")
-def failed(bc2_target, bc2_truth, tmp_path_factory):
+def failed(bc2_target, bc2_calm, tmp_path_factory):
     """A first run where one message (a comments source) answers 500 for good."""
-    path, comment_ids = message_with_comments(bc2_truth)
+    path, comment_ids = message_with_comments(bc2_calm)
     output = tmp_path_factory.mktemp("failed") / "out"
     bc2_target.proxy.reset()
     bc2_target.proxy.use(fail(re.escape(path) + "$", 500))
@@ -404,20 +405,20 @@ def failed(bc2_target, bc2_truth, tmp_path_factory):
 class TestFailedUnit:
     """The failed first run, its rerun, and a rerun over a damaged journal page."""
 
-    def test_first_run_stores_what_succeeded(self, failed, bc2_truth):
+    def test_first_run_stores_what_succeeded(self, failed, bc2_calm):
         """Expect exit 7, every other table written, comments holding all but the failed
         message's, and the manifest marking comments incomplete with the missing unit."""
         proc, output, path, comment_ids = failed
         assert_one_line_error(proc, 7)
         stored = tables(output, "bc2")
         for name in ("people", "projects", "todos", "calendar_events"):
-            assert stored[name] == bc2_truth[name], name
+            assert stored[name] == bc2_calm[name], name
         kept = {row["id"] for row in stored.get("comments", [])}
-        assert kept == {row["id"] for row in bc2_truth["comments"]} - set(comment_ids)
+        assert kept == {row["id"] for row in bc2_calm["comments"]} - set(comment_ids)
         missing = manifest(output, "bc2")["incomplete"]["comments"]
         assert [m for m in missing if path in m["url"]], missing
 
-    def test_rerun_fetches_only_the_failed_unit_and_ends_calm(self, bc2, failed, bc2_truth,
+    def test_rerun_fetches_only_the_failed_unit_and_ends_calm(self, bc2, failed, bc2_calm,
                                                               tmp_path):
         """Rerun with the server healed: expect exit 0, the failed message fetched, few other
         requests, and every table equal to a calm export."""
@@ -428,9 +429,9 @@ class TestFailedUnit:
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert bc2.proxy.requests_to(re.escape(path) + "$")
         assert len(bc2.proxy.seen) < 10, [s.path for s in bc2.proxy.seen]
-        assert tables(output, "bc2") == bc2_truth
+        assert tables(output, "bc2") == bc2_calm
 
-    def test_garbage_journal_page_is_discarded_and_refetched(self, bc2, failed, bc2_truth,
+    def test_garbage_journal_page_is_discarded_and_refetched(self, bc2, failed, bc2_calm,
                                                              tmp_path):
         """With the journal page of a completed unit (people.json) overwritten with garbage,
         expect the rerun to fetch that unit again, exit 0, and every table calm."""
@@ -444,11 +445,11 @@ class TestFailedUnit:
         assert_no_traceback(proc)
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert bc2.proxy.requests_to(PEOPLE), "the garbage page was replayed, not refetched"
-        assert tables(output, "bc2") == bc2_truth
+        assert tables(output, "bc2") == bc2_calm
 
 
 # ---------------------------------------------------------------------- 6. damaged local files
-def test_damaged__corrupt_http_cache_is_moved_aside(bc2, seeded, bc2_truth):
+def test_damaged__corrupt_http_cache_is_moved_aside(bc2, seeded, bc2_calm):
     """With the HTTP cache file overwritten by garbage, expect a --full run to warn, move the
     file aside (*.corrupt-<ts>), rebuild it and end ok with the same tables."""
     caches = sorted((seeded / ".cache").glob("*.sqlite"))
@@ -462,11 +463,11 @@ def test_damaged__corrupt_http_cache_is_moved_aside(bc2, seeded, bc2_truth):
     assert list((seeded / ".cache").glob("*.corrupt-*"))
     for cache in caches:
         sqlite3.connect(cache).execute("select count(*) from sqlite_master").fetchone()
-    assert tables(seeded, "bc2") == bc2_truth
+    assert tables(seeded, "bc2") == bc2_calm
 
 
 def test_damaged__corrupt_parquet_partition_before_an_incremental_run(bc2, seeded,
-                                                                      bc2_truth):
+                                                                      bc2_calm):
     """With one todos partition overwritten by garbage, expect the incremental run to rebuild
     the table (exit 0, todos healed) or say one line naming the file and --full (exit 5)."""
     part = sorted((seeded / "bc2" / "todos").rglob("part-0.parquet"))[0]
@@ -478,7 +479,7 @@ def test_damaged__corrupt_parquet_partition_before_an_incremental_run(bc2, seede
         assert part.parent.name in errors(proc)[0]
     else:
         assert proc.returncode == 0, proc.stderr[-3000:]
-        assert tables(seeded, "bc2")["todos"] == bc2_truth["todos"]
+        assert tables(seeded, "bc2")["todos"] == bc2_calm["todos"]
 
 
 def test_damaged__output_api_folder_is_a_file(bc2, tmp_path):
@@ -495,7 +496,7 @@ def _state_file(output: Path) -> Path:
     return next((output / "bc2" / "_state").glob("*.json"))
 
 
-def test_damaged__unparseable_bookmark(bc2, seeded, bc2_truth):
+def test_damaged__unparseable_bookmark(bc2, seeded, bc2_calm):
     """With the events bookmark unparseable, expect no 400 and no traceback: either one line
     naming the state file and --full (exit 2), or a warning naming it and a full run."""
     state = _state_file(seeded)
@@ -503,7 +504,7 @@ def test_damaged__unparseable_bookmark(bc2, seeded, bc2_truth):
     data["bookmarks"]["events"]["since"] = "the day before yesterday"
     state.write_text(json.dumps(data))
     proc = bc2.export(seeded)
-    _assert_state_handled(proc, state, seeded, bc2_truth)
+    _assert_state_handled(proc, state, seeded, bc2_calm)
 
 
 def test_damaged__unreadable_state_file(bc2, seeded):
@@ -536,7 +537,7 @@ def _slow_first_export(bc2: Target, output: Path):
     return first
 
 
-def test_lock__second_export_with_no_wait_exits_9(bc2, bc2_truth, tmp_path):
+def test_lock__second_export_with_no_wait_exits_9(bc2, bc2_calm, tmp_path):
     """With an export running, expect a second one with --no-wait to exit 9 with one line,
     and the first to end ok with every table calm."""
     output = tmp_path / "out"
@@ -546,10 +547,10 @@ def test_lock__second_export_with_no_wait_exits_9(bc2, bc2_truth, tmp_path):
     line = assert_one_line_error(second, 9)
     assert "another export" in line or ".lock" in line, line
     assert first.returncode == 0, first_err[-3000:]
-    assert tables(output, "bc2") == bc2_truth
+    assert tables(output, "bc2") == bc2_calm
 
 
-def test_lock__second_export_waits_then_both_end_ok(bc2, bc2_truth, tmp_path):
+def test_lock__second_export_waits_then_both_end_ok(bc2, bc2_calm, tmp_path):
     """With an export running, expect a second one to say it waits for the lock, then both to
     end ok (neither touching the other's journal) with every table calm."""
     output = tmp_path / "out"
@@ -561,17 +562,17 @@ def test_lock__second_export_waits_then_both_end_ok(bc2, bc2_truth, tmp_path):
     assert second.returncode == 0, second_err[-3000:]
     assert "waiting for another export" in second_err
     assert "Traceback" not in first_err + second_err
-    assert tables(output, "bc2") == bc2_truth
+    assert tables(output, "bc2") == bc2_calm
 
 
 # ---------------------------------------------------------------------- 8. partial tables
-def test_subscribers__not_written_by_default(bc2_calm):
+def test_subscribers__not_written_by_default(bc2_calm_dir):
     """With a default export, expect no *__subscribers table, the manifest listing them as
     not written, and `tables` marking them opt-in."""
-    written = {p.name for p in (bc2_calm / "bc2").iterdir()}
+    written = {p.name for p in (bc2_calm_dir / "bc2").iterdir()}
     expected = {f"{parent}__subscribers" for parent in SUBSCRIBER_TABLES}
     assert written & expected == set()
-    assert expected <= set(manifest(bc2_calm, "bc2").get("not_written", []))
+    assert expected <= set(manifest(bc2_calm_dir, "bc2").get("not_written", []))
     listing = cli("tables").stdout.splitlines()
     for name in expected:
         line = next(x for x in listing if x.startswith(f"{name} "))
@@ -592,18 +593,18 @@ def test_subscribers__with_subscribers_is_complete(bc2, tmp_path):
 
 
 # ---------------------------------------------------------------------- 9. rows without a key
-def test_rejects__comment_without_id_goes_to_rejects_and_load_succeeds(bc2, bc2_truth,
+def test_rejects__comment_without_id_goes_to_rejects_and_load_succeeds(bc2, bc2_calm,
                                                                        tmp_path):
     """With one comment served without its id, expect it in _rejects (counted in the manifest),
     no null key in comments, and `load` to exit 0."""
-    path, _ = message_with_comments(bc2_truth)
+    path, _ = message_with_comments(bc2_calm)
     output = tmp_path / "out"
     bc2.proxy.use(edit(re.escape(path) + "$", drop_first_comment_id))
     proc = bc2.export(output)
     assert proc.returncode == 0, proc.stderr[-3000:]
     comments = tables(output, "bc2")["comments"]
     assert all(row["id"] is not None for row in comments)
-    assert len(comments) == len(bc2_truth["comments"]) - 1
+    assert len(comments) == len(bc2_calm["comments"]) - 1
     rejected = [row for row in rejects(output, "bc2") if row["table"] == "comments"]
     assert len(rejected) == 1, rejected
     assert manifest(output, "bc2")["rejects"]["comments"] == 1

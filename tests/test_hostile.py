@@ -198,7 +198,7 @@ def test_wipe__deletions_the_api_states_go_through(tmp_path):
             trashed = box.mutate(5, seed=seed)["document_trashed"]
             proc = target.export(output, *mode)
             assert_no_traceback(proc)
-            assert proc.returncode == 0, proc.stderr[-3000:]
+            assert proc.returncode == 0, f"{mode or 'incremental'}: {proc.stderr[-3000:]}"
             assert manifest(output, "bc2").get("shrink_refused", []) == []
             documents = {row["id"]: row for row in tables(output, "bc2")["documents"]}
             assert all(d not in documents or documents[d]["trashed"] for d in trashed)
@@ -566,17 +566,22 @@ def test_lock__second_export_waits_then_both_end_ok(bc2, bc2_calm, tmp_path):
 
 
 # ---------------------------------------------------------------------- 8. partial tables
-def test_subscribers__not_written_by_default(bc2_calm_dir):
-    """With a default export, expect no *__subscribers table, the manifest listing them as
-    not written, and `tables` marking them opt-in."""
-    written = {p.name for p in (bc2_calm_dir / "bc2").iterdir()}
-    expected = {f"{parent}__subscribers" for parent in SUBSCRIBER_TABLES}
-    assert written & expected == set()
-    assert expected <= set(manifest(bc2_calm_dir, "bc2").get("not_written", []))
-    listing = cli("tables").stdout.splitlines()
-    for name in expected:
-        line = next(x for x in listing if x.startswith(f"{name} "))
-        assert "opt-in: --with subscribers" in line, line
+@pytest.mark.parametrize("parent", list(SUBSCRIBER_TABLES))
+def test_subscribers__a_default_export_writes_no_partial_table(bc2, bc2_calm_dir, bc2_calm,
+                                                               parent):
+    """With a default export, expect each subscriber table either complete (every subscriber
+    of every exported record) or not written, listed in the manifest's not_written and marked
+    opt-in by `tables` (issue: todos__subscribers 451 of 1,421, todolists 71 of 175,
+    calendar_events 114 of 238, silently)."""
+    name = f"{parent}__subscribers"
+    if (bc2_calm_dir / "bc2" / name).is_dir():
+        stored, truth = stored_subscribers(bc2_calm, parent), subscriber_truth(bc2.box, bc2_calm,
+                                                                               parent)
+        assert stored == truth, f"{name} written with {len(stored)} of {len(truth)} rows"
+        return
+    assert name in manifest(bc2_calm_dir, "bc2").get("not_written", [])
+    line = next(x for x in cli("tables").stdout.splitlines() if x.startswith(f"{name} "))
+    assert "opt-in: --with subscribers" in line, line
 
 
 def test_subscribers__with_subscribers_is_complete(bc2, tmp_path):

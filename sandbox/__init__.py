@@ -7,6 +7,8 @@
         ...  # also sb.account, sb.wrong_scheme_url; sb.credentials.token is the API token
     with Sandbox(api="bc4", size="tiny", seed=0) as sb:
         ...  # also sb.launchpad_url, sb.expire_token(), sb.revoke(); OAuth in sb.credentials
+    with HostileProxy(sb.origin) as proxy:  # a misbehaving proxy in front (sandbox.hostile)
+        proxy.use(fail("/people.json", 503, times=1))  # then proxy.url_for(sb.base_url)
 """
 
 from sandbox.backpack_data import SIZES as BACKPACK_SIZES
@@ -18,8 +20,10 @@ from sandbox.bc4_paging import DEFAULT_GEAR
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
 from sandbox.harness import Sandbox
+from sandbox.hostile import ForeignServer, HostileProxy, Rule
 
 __all__ = [
     "BACKPACK_FAULT_KINDS", "BACKPACK_SIZES", "BC4_SIZES", "DEFAULT_GEAR", "FAULT_KINDS", "SIZES",
-    "Bc4Credentials", "Credentials", "Sandbox", "SizeSpec",
+    "Bc4Credentials", "Credentials", "ForeignServer", "HostileProxy", "Rule", "Sandbox",
+    "SizeSpec",
 ]

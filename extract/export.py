@@ -446,6 +446,20 @@ def _finish_table(config: ExportConfig, write: _TableWrite,
     return out
 
 
+def _held_with_parent(config: ExportConfig, fam: Family, spec: Any, existing: set[Path],
+                      notes: StoreNotes) -> set[Path]:
+    """A child table's stored project partitions whose parent partition the guard holds."""
+    held: set[Path] = set()
+    if "project_id" not in spec.partition:
+        return held
+    for directory in existing:
+        project = _values_of(directory).get("project_id")
+        if (spec.child_of, project) in notes.refused_parts:
+            notes.refused_parts.add((spec.name, project))
+            held.add(directory)
+    return held
+
+
 def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
                  existing: set[Path], tainted: set[tuple[str, Any]],
                  notes: StoreNotes) -> tuple[bool, set[Path]]:
@@ -462,6 +476,10 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
     if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
         notes.refused_parts.add((name, WHOLE_TABLE))
         return True, set()
+    if parent:
+        # A child list arrives inside its parent's record: the parent row that came back says
+        # what the list is now, so a child table only follows its parent's refusals.
+        return False, _held_with_parent(config, fam, spec, existing, notes)
     by_project = "project_id" in spec.partition
     key = list(spec.key)
     group = [*(["project_id"] if by_project else []),
@@ -495,16 +513,9 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
         return False, set()
     held: set[Path] = set()
     whole = False
-    if by_project and parent is not None:  # a held parent partition holds its child lists
-        for project in set(stored["project_id"].to_pylist()):
-            if (parent, project) in notes.refused_parts:
-                notes.refused_parts.add((name, project))
-                held.add(parquet.partition_dir(config.output, config.api, spec, {
-                    fam.account_column: config.account_id, "project_id": project}))
     for values, count in emptied(stored, new_rows, key, group):
         project = values.get("project_id")
-        parent_held = parent is not None and (parent, project) in notes.refused_parts
-        if not parent_held and not notes.answers.was_asked(feeding, project):
+        if not notes.answers.was_asked(feeding, project):
             continue  # the project itself is gone: its rows go with it
         partition = {fam.account_column: config.account_id, **values}
         if by_project:
@@ -512,8 +523,7 @@ def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
             notes.refused_parts.add((name, project))
         else:
             whole = True
-        if not parent_held:
-            notes.refuse(Refusal(name, count, 0, partition))
+        notes.refuse(Refusal(name, count, 0, partition))
     if whole:
         notes.refused_parts.add((name, WHOLE_TABLE))
     return whole, held

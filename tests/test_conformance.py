@@ -5,10 +5,11 @@ integer-precision, status-codes, error-mapping) is served by a loopback server t
 from the case's ``mockResponses`` in order (the last repeats once they run out, per the
 README there) and is read with ``build_session`` + ``pagination.fetch`` / ``iter_link_pages``,
 exactly as an export reads. Assertions are checked in our terms (error classes rather than the
-SDK's error-code names). Cases that concern an SDK, not a read-only extractor, are skipped
-with the reason below; deliberate deviations are asserted as what we do instead.
+SDK's error-code names). Cases that concern an SDK, not a read-only extractor, are not run
+(``test_conformance__every_case_is_run_or_named_as_sdk_only`` keeps that list exact);
+deliberate deviations are asserted as what we do instead.
 
-| Case (SDK-only, skipped) | Why it does not apply to basecamp-extract |
+| Case (SDK-only, not run) | Why it does not apply to basecamp-extract |
 |---|---|
 | every POST / PUT / DELETE case | write operations: a read-only extractor sends none |
 | maxItems caps results across pages | `maxItems` is an SDK option; an export reads all |
@@ -73,20 +74,35 @@ ERROR_CODES: dict[str, type[BasecampExtractError]] = {
 }
 
 
+def _all_cases() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, case) for name in FILES
+            for case in json.loads((FOLDER / f"{name}.json").read_text())]
+
+
+def _applies(case: dict[str, Any]) -> bool:
+    """A GET a read-only extractor makes, not an SDK option (see the table above)."""
+    return case.get("method", "GET") == "GET" and case["name"] not in SDK_ONLY
+
+
 def _cases() -> list[Any]:
     if not FOLDER.is_dir():
         return [pytest.param(None, marks=pytest.mark.skip(
             reason=f"conformance folder {FOLDER} is absent (clone outside the workspace)"))]
-    found = []
-    for name in FILES:
-        for case in json.loads((FOLDER / f"{name}.json").read_text()):
-            marks = []
-            if case.get("method", "GET") != "GET":
-                marks.append(pytest.mark.skip(reason="write operation: read-only extractor"))
-            elif case["name"] in SDK_ONLY:
-                marks.append(pytest.mark.skip(reason=SDK_ONLY[case["name"]]))
-            found.append(pytest.param(case, id=f"{name}: {case['name']}", marks=marks))
-    return found
+    return [pytest.param(case, id=f"{name}: {case['name']}")
+            for name, case in _all_cases() if _applies(case)]
+
+
+def test_conformance__every_case_is_run_or_named_as_sdk_only(shared: Path) -> None:
+    """With the official files read, expect each case either run below or a write operation
+    or named in SDK_ONLY, and every SDK_ONLY name to exist: a new upstream case cannot be
+    left out silently, and a stale exclusion fails."""
+    cases = [case for _, case in _all_cases()]
+    names = {case["name"] for case in cases}
+    assert set(SDK_ONLY) <= names, set(SDK_ONLY) - names
+    run = [case for case in cases if _applies(case)]
+    writes = [case for case in cases if case.get("method", "GET") != "GET"]
+    assert len(run) + len(writes) + len(SDK_ONLY) == len(cases)
+    assert len(run) >= 40
 
 
 def _failing(case: dict[str, Any]) -> bool:

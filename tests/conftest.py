@@ -98,3 +98,14 @@ def cli_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+
+
+def export_command(box: Any, output: Path, *extra: str, workers: int = 2) -> list[str]:
+    """The CLI's ``export`` of a BC2 sandbox into ``output``, as a subprocess argument list."""
+    import sys
+
+    exe = Path(sys.executable).with_name("basecamp-extract")
+    c = box.credentials
+    return [str(exe), "export", "--base-url", box.base_url, "--username", c.username,
+            "--password", c.password, "--user-agent", USER_AGENT, "-o", str(output),
+            "--workers", str(workers), *extra]

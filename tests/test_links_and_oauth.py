@@ -126,26 +126,21 @@ def test_oauth__expired_token_is_refreshed_once_and_handed_back(fake):
     assert [(t.access_token, t.refresh_token) for t in saved] == [("access-1", "refresh-2")]
 
 
-def test_oauth__revoked_refresh_token_is_an_auth_error(fake):
-    """With the refresh refused, expect AuthError (one line, exit 3), not a retry loop."""
-    fake.revoked = True
+@pytest.mark.parametrize(("revoked", "path", "said", "calls"), [
+    (True, "/token", "revoked", 1),      # the refresh is refused: AuthError, not a retry loop
+    (False, "/token-moved", "307", 0),   # a redirect must not carry the refresh token anywhere
+])
+def test_oauth__a_refused_or_redirected_refresh_is_an_auth_error(fake, revoked, path, said,
+                                                                  calls):
+    """With the refresh refused, or the token endpoint answering 307, expect AuthError (one
+    line, exit 3) and no second POST of the refresh token and client secret."""
+    fake.revoked = revoked
     s = session()
     s.auth = RefreshingBearerAuth(Tokens("stale", "refresh-1"),
-                                  OAuthApp("client", "secret", f"{fake.origin}/token"))
-    with pytest.raises(AuthError, match="revoked"):
+                                  OAuthApp("client", "secret", f"{fake.origin}{path}"))
+    with pytest.raises(AuthError, match=said):
         s.get(f"{fake.origin}/me.json")
-    assert fake.token_calls == 1
-
-
-def test_oauth__a_redirected_refresh_never_resends_the_secret(fake):
-    """With the token endpoint answering 307, expect a refused refresh and no second POST:
-    a redirect must not carry the refresh token and client secret anywhere."""
-    s = session()
-    s.auth = RefreshingBearerAuth(Tokens("stale", "refresh-1"),
-                                  OAuthApp("client", "secret", f"{fake.origin}/token-moved"))
-    with pytest.raises(AuthError, match="307"):
-        s.get(f"{fake.origin}/me.json")
-    assert fake.token_calls == 0
+    assert fake.token_calls == calls
 
 
 def test_oauth__threads_share_one_refresh(fake):

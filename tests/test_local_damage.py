@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,13 @@ from extract.errors import ConfigError, OutputError
 from extract.journal import JOURNAL, SIGNATURE, pending, run_dir
 from extract.state import state_path
 from sandbox import Sandbox
-from tests.conftest import USER_AGENT, cli_env, sandbox_config, stored_tables
+from tests.conftest import cli_env, export_command, sandbox_config, stored_tables
 
 TODOS_OF_LISTS = r"/todolists/\d+/todos\.json"
 
 
 def command(box: Sandbox, output: Path, *extra: str) -> list[str]:
-    exe = Path(sys.executable).with_name("basecamp-extract")
-    c = box.credentials
-    return [str(exe), "export", "--base-url", box.base_url, "--username", c.username,
-            "--password", c.password, "--user-agent", USER_AGENT, "-o", str(output),
-            "--workers", "2", *extra]
+    return export_command(box, output, *extra, workers=2)
 
 
 def cli_run(box: Sandbox, output: Path, *extra: str) -> subprocess.CompletedProcess[str]:

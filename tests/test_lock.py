@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,15 +15,11 @@ from extract.export import run_export
 from extract.journal import JOURNAL, run_dir
 from extract.lock import lock_path, output_lock
 from sandbox import Sandbox
-from tests.conftest import USER_AGENT, cli_env, sandbox_config, stored_tables
+from tests.conftest import cli_env, export_command, sandbox_config, stored_tables
 
 
 def command(box: Sandbox, output: Path, *extra: str) -> list[str]:
-    exe = Path(sys.executable).with_name("basecamp-extract")
-    c = box.credentials
-    return [str(exe), "export", "--base-url", box.base_url, "--username", c.username,
-            "--password", c.password, "--user-agent", USER_AGENT, "-o", str(output),
-            "--workers", "1", *extra]
+    return export_command(box, output, *extra, workers=1)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,173 @@
+"""No silently partial table, Basecamp 4: a to-do's or card's child lists (assignees,
+completion subscribers, steps, card attachments) come whole only with the record itself. The
+BC5 everything lists carry them for active rows of active projects; every other to-do and card
+is only in the thin recordings projection. Those eight tables are opt-in (``--with details``
+reads each record the everything lists leave out), complete when chosen and not written
+otherwise; the manifest and ``basecamp-extract tables`` say which."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from extract.catalog.bc4 import OPT_IN_TABLES
+from extract.cli import cli
+from extract.export import run_export
+from sandbox import Sandbox
+from sandbox.bc4_model import ACTIVE
+from tests.test_bc4_export import config
+from transforms.read import dataset
+
+DETAILS = sorted(OPT_IN_TABLES)
+LISTS = {"todos__assignees": ("Todo", "assignees"),
+         "todos__completion_subscribers": ("Todo", "completion_subscribers"),
+         "cards__assignees": ("Kanban::Card", "assignees"),
+         "cards__completion_subscribers": ("Kanban::Card", "completion_subscribers")}
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """The tiny sandbox exported without and with --with details (no HTTP cache)."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        plain_out = tmp_path_factory.mktemp("plain")
+        plain = run_export(config(box, plain_out, cache=False))
+        plain_minimum = box.minimum_requests()
+        box.reset_log()
+        with_out = tmp_path_factory.mktemp("details")
+        chosen = run_export(config(box, with_out, options=("details",), cache=False))
+        yield {"box": box, "plain": plain, "plain_out": plain_out, "with": chosen,
+               "with_out": with_out, "plain_minimum": plain_minimum,
+               "with_minimum": box.minimum_requests(), "paths": [r["path"] for r in
+                                                                   box.requests]}
+
+
+def _rows(out: Any, table: str, columns: Iterable[str]) -> set[tuple[Any, ...]]:
+    data = dataset(out, "bc4", table).to_table(columns=list(columns))
+    return {tuple(r.values()) for r in data.to_pylist()}
+
+
+def _live(box: Sandbox, kind: str) -> list[Any]:
+    """Recordings of a type the export can reach (projects neither trashed nor templates)."""
+    projects = box.truth.projects
+    return [r for r in box.truth.recordings.values() if r.type == kind
+            and projects[r.bucket_id].status != "trashed" and not projects[r.bucket_id].template]
+
+
+def _thin(box: Sandbox, kind: str) -> list[Any]:
+    """What the everything lists leave out: rows not active, or in a project not active."""
+    projects = box.truth.projects
+    return [r for r in _live(box, kind)
+            if r.status != ACTIVE or projects[r.bucket_id].status != ACTIVE]
+
+
+def _truth(box: Sandbox) -> dict[str, set[tuple[Any, ...]]]:
+    """Each opt-in table as the sandbox holds it, for every reachable to-do and card.
+
+    The sandbox renders completion subscribers, card attachments and step assignees empty and
+    gives to-dos no steps, so those tables are whole when empty."""
+    recordings = box.truth.recordings
+    out: dict[str, set[tuple[Any, ...]]] = {}
+    for table, (kind, field) in LISTS.items():
+        out[table] = {(r.id, n, person) for r in _live(box, kind)
+                      for n, person in enumerate(r.extra.get(field, ()))}
+    out["card_steps__assignees"] = {
+        (s.id, n, person) for card in _live(box, "Kanban::Card")
+        for s in recordings.values() if s.type == "Kanban::Step" and s.parent_id == card.id
+        and s.status == card.status for n, person in enumerate(s.extra["assignees"])}
+    for table in ("todos__steps", "todos__steps__assignees", "cards__description_attachments"):
+        out[table] = set()
+    return out
+
+
+def test_details__by_default_the_eight_tables_are_not_written(exports):
+    """Without the option, expect none of the eight tables on disk, each listed under the
+    manifest's ``not_written``, no ``partial`` key left, and every other table as with it
+    (was: written with the everything lists' share, e.g. to-do assignees of active to-dos
+    of active projects only, marked partial)."""
+    manifest = exports["plain"].manifest
+    assert exports["plain"].ok
+    assert manifest["not_written"] == DETAILS
+    assert "partial" not in manifest
+    for table in DETAILS:
+        assert not (exports["plain_out"] / "bc4" / table).exists(), table
+        assert table not in manifest["tables"], table
+    full = exports["with"].manifest["tables"]
+    assert {t: v["rows"] for t, v in manifest["tables"].items()} == \
+        {t: v["rows"] for t, v in full.items() if t not in DETAILS}
+
+
+def test_details__with_the_option_every_table_equals_the_truth(exports):
+    """With --with details, expect each of the eight tables written and equal to the sandbox's
+    lists for every reachable to-do and card, thin ones included."""
+    box, out = exports["box"], exports["with_out"]
+    manifest = exports["with"].manifest
+    assert exports["with"].ok and manifest["not_written"] == []
+    truth = _truth(box)
+    assert set(truth) == set(DETAILS)
+    for table in DETAILS:
+        assert table in manifest["tables"], table
+        if not truth[table]:
+            assert manifest["tables"][table]["rows"] == 0, table
+            continue
+        key = "todo_id" if table.startswith("todos") else "card_id"
+        assert _rows(out, table, [key, "ordinal", "id"]) == truth[table], table
+    thin = {r.id for r in _thin(box, "Todo")}
+    assert {t for t, _, _ in truth["todos__assignees"]} & thin  # the thin ones count
+
+
+def test_details__thin_rows_are_whole_after_the_member_read(exports):
+    """With --with details, expect every to-do and card row whole (``completed`` as the
+    sandbox holds it), where by default the thin ones have none."""
+    box = exports["box"]
+    for table, kind in (("todos", "Todo"), ("cards", "Kanban::Card")):
+        truth = {r.id: r.extra["completed"] for r in _live(box, kind)}
+        got = {r["id"]: r["completed"] for r in
+               dataset(exports["with_out"], "bc4", table).to_table().to_pylist()}
+        assert got == truth, table
+        plain = {r["id"]: r["completed"] for r in
+                 dataset(exports["plain_out"], "bc4", table).to_table().to_pylist()}
+        assert {i for i, done in plain.items() if done is None} == \
+            {r.id for r in _thin(box, kind)}, table
+
+
+def test_details__costs_one_read_per_thin_record_and_nothing_by_default(exports):
+    """With the option, expect one member read per to-do and card the everything lists leave
+    out, none for the others, and the run as cheap as the oracle; without it, no member read
+    of a to-do or card at all."""
+    box = exports["box"]
+    thin = len(_thin(box, "Todo")) + len(_thin(box, "Kanban::Card"))
+    plain = exports["plain"].manifest["http"]["requests"]
+    chosen = exports["with"].manifest["http"]["requests"]
+    assert thin > 0 and chosen - plain == thin
+    assert plain == exports["plain_minimum"] and chosen == exports["with_minimum"]
+    members = [p for p in exports["paths"]
+               if re.fullmatch(r".*/(todos|card_tables/cards)/\d+\.json", p)]
+    assert len(members) == len(set(members)) == thin
+
+
+def test_details__tables_command_marks_the_opt_in_tables():
+    """`basecamp-extract tables --api bc4` marks exactly the eight tables with --with details
+    and says no table is partial."""
+    done = CliRunner().invoke(cli, ["tables", "--api", "bc4"])
+    assert done.exit_code == 0
+    marked = {line.split()[0] for line in done.output.splitlines()
+              if "[opt-in: --with details]" in line}
+    assert marked == set(DETAILS)
+    assert "[partial" not in done.output
+
+
+def test_details__adding_the_option_makes_the_next_run_full_then_incremental(tmp_path):
+    """With a default export stored, expect a --with details run to be full (the tables it
+    adds would otherwise hold only the changed records' rows), the next one incremental."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        assert run_export(config(box, tmp_path)).ok
+        chosen = run_export(config(box, tmp_path, options=("details",)))
+        assert chosen.manifest["mode"] == "full"
+        again = run_export(config(box, tmp_path, options=("details",)))
+        assert again.manifest["mode"] == "incremental" and again.ok
+        truth = _truth(box)["todos__assignees"]
+    assert _rows(tmp_path, "todos__assignees", ["todo_id", "ordinal", "id"]) == truth

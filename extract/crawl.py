@@ -320,8 +320,9 @@ class Crawl:
                 for item in items:
                     if child.where is not None and not child.where(item):
                         continue
-                    if child.changed_since and _older(item, base.get(child.changed_since)):
-                        continue
+                    if child.changed_since and self.stop is not None and \
+                            _older(item, base.get(child.changed_since)):
+                        continue  # a feed read: only changed rows are stored
                     ctx = _bind(child, base, record, item)
                     if ctx is None or (child.once and not self._first(child)):
                         continue

@@ -19,6 +19,7 @@ from extract.cli import cli
 from extract.export import run_export
 from sandbox import Sandbox
 from sandbox.bc4_model import ACTIVE
+from tests.conftest import stored_tables
 from tests.test_bc4_export import config
 from transforms.read import dataset
 
@@ -171,3 +172,45 @@ def test_details__adding_the_option_makes_the_next_run_full_then_incremental(tmp
         assert again.manifest["mode"] == "incremental" and again.ok
         truth = _truth(box)["todos__assignees"]
     assert _rows(tmp_path, "todos__assignees", ["todo_id", "ordinal", "id"]) == truth
+
+
+def test_details__incremental_after_changes_equals_a_fresh_full_export(tmp_path):
+    """With --with details and creates, updates, trashing, archiving and deletes since the
+    last run, expect the incremental output to equal a fresh full export row for row: a to-do
+    or card that turned thin is read as a member again (its lists are not wiped by its thin
+    row); members read are changed records, or thin ones of a listing a hard delete made the
+    run read again whole (it replaces their stored rows), each once."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        assert run_export(config(box, tmp_path / "nightly", options=("details",))).ok
+        changed = box.mutate(24, seed=5)
+        assert changed["trashed"] or changed["archived"]
+        box.reset_log()
+        nightly = run_export(config(box, tmp_path / "nightly", options=("details",)))
+        members = [r["path"] for r in box.requests
+                   if re.fullmatch(r".*/(todos|card_tables/cards)/\d+\.json", r["path"])]
+        fresh = run_export(config(box, tmp_path / "fresh", options=("details",), cache=False))
+        touched = {i for ids in changed.values() for i in ids}
+        thin = {r.id for r in _thin(box, "Todo") + _thin(box, "Kanban::Card")}
+    assert nightly.manifest["mode"] == "incremental" and nightly.ok
+    assert nightly.manifest["http"]["requests"] < fresh.manifest["http"]["requests"]
+    read = [int(p.rsplit("/", 1)[-1].removesuffix(".json")) for p in members]
+    assert read and len(read) == len(set(read)) and set(read) <= touched | thin
+    got, want = stored_tables(tmp_path / "nightly", "bc4"), stored_tables(tmp_path / "fresh", "bc4")
+    assert got.keys() == want.keys()
+    for name in want:
+        assert got[name] == want[name], name
+
+
+def test_details__nothing_changed_reads_no_member(tmp_path):
+    """With --with details and nothing changed, expect the incremental run to read no to-do
+    or card member and leave every table as it was."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        assert run_export(config(box, tmp_path, options=("details",))).ok
+        before = stored_tables(tmp_path, "bc4")
+        box.reset_log()
+        again = run_export(config(box, tmp_path, options=("details",)))
+        members = [r["path"] for r in box.requests
+                   if re.fullmatch(r".*/(todos|card_tables/cards)/\d+\.json", r["path"])]
+    assert again.manifest["mode"] == "incremental" and again.ok
+    assert members == []
+    assert stored_tables(tmp_path, "bc4") == before

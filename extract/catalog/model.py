@@ -46,8 +46,10 @@ class Endpoint:
     Two words fill in what a listing leaves thin. ``unless_in`` names listings that already
     return whole records of this table: this entry's units wait until those listings (and
     every ancestor) are done, and a parent record whose ``id`` one of them returned asks
-    nothing. ``changed_since`` names a context value (an incremental run's bookmark): a parent
-    record whose ``updated_at`` is older asks nothing, as its answer is stored already.
+    nothing. ``changed_since`` names a context value (an incremental run's bookmark): in a
+    feed read (a crawl that stops paging at the bookmark), a parent record whose
+    ``updated_at`` is older asks nothing, as only changed rows are stored; a listing read whole
+    replaces its rows, so each of them asks again.
     """
 
     id: str

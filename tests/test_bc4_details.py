@@ -214,3 +214,63 @@ def test_details__nothing_changed_reads_no_member(tmp_path):
     assert again.manifest["mode"] == "incremental" and again.ok
     assert members == []
     assert stored_tables(tmp_path, "bc4") == before
+
+
+def _toy_crawl(stop: Any = None, since: str | None = None) -> tuple[list[Any], list[str]]:
+    """A catalog of three entries over a fake page source: ``all`` lists records 1-5 (thin),
+    ``whole`` returns 1 and 2 whole (slowly), ``get`` reads members unless ``whole`` did."""
+    import threading
+    from datetime import UTC, datetime
+
+    from extract.catalog.model import Catalog, Endpoint
+    from extract.crawl import Crawl
+    from extract.pagination import Page
+
+    catalog = Catalog("toy", "http://toy", 50, (
+        Endpoint("all", "/all.json", "t"),
+        Endpoint("whole", "/whole.json", "t"),
+        Endpoint("get", "/t/{t_id}.json", "t", kind="member", paging="none", parents=("all",),
+                 bind={"t_id": "id"}, unless_in=("whole",), changed_since="since"),
+    ))
+    asked: list[Any] = []
+    order: list[str] = []
+    lock = threading.Lock()
+    listed = threading.Event()
+    stamps = {i: f"2026-01-0{i}T00:00:00+00:00" for i in range(1, 6)}
+
+    def pages(unit: Any) -> list[Page]:
+        eid = unit.endpoint.id
+        if eid == "whole":
+            listed.wait(10)  # answers after ``all`` did: the member reads must wait for it
+            records = [{"id": 1}, {"id": 2}]
+        elif eid == "all":
+            records = [{"id": i, "updated_at": stamps[i]} for i in stamps]
+        else:
+            records = [{"id": unit.ctx["t_id"]}]
+            with lock:
+                asked.append(unit.ctx["t_id"])
+        with lock:
+            order.append(eid)
+        return [Page(1, unit.url, records, b"", 200, False, datetime.now(UTC))]
+
+    Crawl(None, catalog, "http://toy", {"since": since} if since else {},  # type: ignore[arg-type]
+          endpoints={"all", "whole", "get"}, pages=pages,
+          sink=lambda unit, page: listed.set() if unit.endpoint.id == "all" else None,
+          stop=stop).run()
+    return asked, order
+
+
+def test_crawl__unless_in_waits_for_the_whole_listing_and_reads_only_what_it_left_out():
+    """With a member entry ``unless_in`` a listing, expect its reads to start only once that
+    listing is done, and only for the records it did not return."""
+    asked, order = _toy_crawl()
+    assert sorted(asked) == [3, 4, 5]
+    assert order.index("whole") < order.index("get")
+
+
+def test_crawl__changed_since_applies_to_a_feed_read_only():
+    """With ``since`` in the context, expect a feed read (a crawl given ``stop``) to read the
+    members of records changed since only, and a whole read to read them all."""
+    never = lambda unit, page: False  # noqa: E731
+    assert sorted(_toy_crawl(never, "2026-01-04T00:00:00+00:00")[0]) == [4, 5]
+    assert sorted(_toy_crawl(None, "2026-01-04T00:00:00+00:00")[0]) == [3, 4, 5]

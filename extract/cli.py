@@ -107,8 +107,11 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "to-do, to-do list and calendar event read as a member, for the "
                           "*__subscribers tables and to-dos' attachments, which are not written "
                           "otherwise). Basecamp 4: costly per-recording fan-outs: events, "
-                          "boosts, subscriptions, versions (one request per recording each). "
-                          "`tables` marks what each option writes."),
+                          "boosts, subscriptions, versions (one request per recording each); "
+                          "details (one request per trashed or archived to-do and card and per "
+                          "one in an archived project, for their assignees, completion "
+                          "subscribers, steps and card attachments, which are not written "
+                          "otherwise). `tables` marks what each option writes."),
         click.option("--with-events", is_flag=True, help="Same as --with events."),
         click.option("--timezone", envvar="BASECAMP_TIMEZONE",
                      help="Zone of timestamps that carry none (Backpack; default: the "
@@ -205,15 +208,13 @@ def list_steps(api: str) -> None:
 def list_tables(api: str, columns: bool) -> None:
     """List the output tables with primary key, partitioning and purpose.
 
-    Tables marked `opt-in: --with X` are written only when the export runs with that option;
-    `partial:` says which share of the rows a table holds where no read gives them all.
+    Tables marked `opt-in: --with X` are written only when the export runs with that option,
+    and are then complete; every other table is complete by default.
     """
     fam = family(api)
     for spec in fam.registry.values():
         option = fam.opt_in(spec.name)
         mark = f"  [opt-in: --with {option}]" if option else ""
-        if spec.name in fam.partial_tables:
-            mark += f"  [partial: {fam.partial_tables[spec.name]}]"
         click.echo(f"{spec.name:40} key=({', '.join(spec.key)}) "
                    f"partition=({', '.join(spec.partition)}){mark}  {spec.doc}")
         if columns:

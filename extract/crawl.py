@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -117,6 +118,20 @@ class Crawl:
         self._gathered: dict[str, dict[str, set[Any]]] = {
             g: {name: set() for name in e.bind} for g, e in self._gathers.items()}
         self._ancestors = {g: catalog.ancestors(g) & self.selected for g in self._gathers}
+        # Entries that fill in only what ``unless_in`` listings did not return (see Endpoint).
+        self._deferred = {e.id: e for e in catalog.crawled
+                          if e.unless_in and e.id in self.selected}
+        self._waiting: dict[str, list[tuple[Any, dict[str, Any]]]] = {
+            d: [] for d in self._deferred}
+        self._listed: dict[str, set[Any]] = {d: set() for d in self._deferred}
+        self._fills: dict[str, list[str]] = {}
+        for d, e in self._deferred.items():
+            for listing in e.unless_in:
+                self._fills.setdefault(listing, []).append(d)
+        self._waits_on = {d: {a for x in (d, *e.unless_in)
+                              for a in (x, *catalog.ancestors(x))} - {d} & self.selected
+                          for d, e in self._deferred.items()}
+        self._releasing = threading.Lock()
         self._running: Counter[str] = Counter()
         self._roots_submitted = False
         self.report = CrawlReport()
@@ -207,18 +222,37 @@ class Crawl:
             self.on_unit(self._done, total)
 
     def _release_gathers(self) -> None:
-        """Submit each gathering endpoint once no unit that could feed it is left."""
+        """Submit each gathering endpoint once no unit that could feed it is left, then each
+        deferred one (``unless_in``) once its listings are done too.
+
+        One release at a time: a gather taken off the waiting list is submitted before another
+        thread can judge a deferred entry that waits on it.
+        """
         if not self._roots_submitted:
             return
-        ready: list[tuple[Endpoint, dict[str, set[Any]]]] = []
-        with self._lock:
-            for gid, endpoint in list(self._gathers.items()):
-                if not any(self._running[a] for a in self._ancestors[gid]):
-                    ready.append((endpoint, self._gathered.pop(gid)))
-                    del self._gathers[gid]
-        for endpoint, values in ready:
-            for ctx in _chunks(values, self.root_ctx):
-                self._submit(self._unit(endpoint, ctx))
+        with self._releasing:
+            ready: list[tuple[Endpoint, dict[str, set[Any]]]] = []
+            with self._lock:
+                for gid, endpoint in list(self._gathers.items()):
+                    if not any(self._running[a] for a in self._ancestors[gid]):
+                        ready.append((endpoint, self._gathered.pop(gid)))
+                        del self._gathers[gid]
+            for endpoint, values in ready:
+                for ctx in _chunks(values, self.root_ctx):
+                    self._submit(self._unit(endpoint, ctx))
+            due: list[tuple[Endpoint, list[dict[str, Any]]]] = []
+            with self._lock:
+                for did, endpoint in list(self._deferred.items()):
+                    blockers = self._waits_on[did]
+                    if any(self._running[a] for a in blockers) or blockers & set(self._gathers):
+                        continue
+                    listed = self._listed.pop(did)
+                    due.append((endpoint, [ctx for record_id, ctx in self._waiting.pop(did)
+                                           if record_id not in listed]))
+                    del self._deferred[did]
+            for endpoint, contexts in due:
+                for ctx in contexts:
+                    self._submit(self._unit(endpoint, ctx))
 
     def _record(self, bucket: list[Outcome], unit: Unit, exc: BaseException) -> None:
         with self._lock:
@@ -250,6 +284,8 @@ class Crawl:
                 field_ = unit.endpoint.unwrap
                 page = replace(page, records=[item for group in page.records
                                               for item in group.get(field_) or []])
+            if unit.endpoint.id in self._fills:
+                self._note_listed(unit.endpoint.id, page.records)
             self.sink(unit, page)
             self._spawn_children(unit, page.records)
             if self.stop is not None and self.stop(unit, page):
@@ -284,11 +320,16 @@ class Crawl:
                 for item in items:
                     if child.where is not None and not child.where(item):
                         continue
+                    if child.changed_since and self.stop is not None and \
+                            _older(item, base.get(child.changed_since)):
+                        continue  # a feed read: only changed rows are stored
                     ctx = _bind(child, base, record, item)
                     if ctx is None or (child.once and not self._first(child)):
                         continue
                     if child.gather:
                         self._collect(child, ctx)
+                    elif child.unless_in:
+                        self._defer(child, item.get("id"), ctx)
                     else:
                         self._submit(self._unit(child, ctx))
 
@@ -308,6 +349,22 @@ class Crawl:
                 return
             for name in child.bind:
                 gathered[name].add(ctx[name])
+
+    def _defer(self, child: Endpoint, record_id: Any, ctx: dict[str, Any]) -> None:
+        with self._lock:
+            waiting = self._waiting.get(child.id)
+            if waiting is None:
+                log.warning("%s: a record arrived after its deferred reads left", child.id)
+                return
+            waiting.append((record_id, ctx))
+
+    def _note_listed(self, endpoint_id: str, records: list[dict[str, Any]]) -> None:
+        """Ids a listing returned whole: the deferred entries it fills skip them."""
+        ids = {r.get("id") for r in records} - {None}
+        with self._lock:
+            for did in self._fills[endpoint_id]:
+                if did in self._listed:
+                    self._listed[did] |= ids
 
     def _warn(self, message: str) -> None:
         log.warning(message)
@@ -341,6 +398,22 @@ def _chunks(values: Mapping[str, set[Any]], root: Mapping[str, Any]
     for start in range(0, len(ordered), GATHER_CHUNK):
         chunk = ordered[start:start + GATHER_CHUNK]
         yield {**root, name: ",".join(str(v) for v in chunk)}
+
+
+def _older(record: Mapping[str, Any], since: Any) -> bool:
+    """True when the record's ``updated_at`` is before ``since`` (unknown stamps are not)."""
+    stamp, bound = _stamp(record.get("updated_at")), _stamp(since)
+    return stamp is not None and bound is not None and stamp < bound
+
+
+def _stamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _read(source: str, record: Mapping[str, Any], item: Mapping[str, Any]) -> Any:

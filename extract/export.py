@@ -271,7 +271,6 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         "pages": report.pages,
         "tables": written,
         "not_written": fam.not_written(config.steps),
-        "partial": {t: why for t, why in fam.partial_tables.items() if t in tables},
         "failures": [vars(f) for f in report.failures],
         "incomplete": incomplete_tables(fam, report, set(written)),
         "shrink_refused": [r.as_dict() for r in notes.refused],

@@ -57,8 +57,6 @@ class Family:
     widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     opt_in_tables: Mapping[str, str] = field(default_factory=dict)
     chosen: frozenset[str] = frozenset()
-    # Tables known to hold a share of the rows, with why (no complete source by default).
-    partial_tables: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -149,7 +147,7 @@ FAMILIES: dict[str, Family] = {
                   opt_in_tables=bc2_catalog.OPT_IN_TABLES),
     "bc4": Family("bc4", bc4_catalog.CATALOG, bc4_schemas.TABLES, preflight="projects",
                   rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed,
-                  partial_tables=bc4_catalog.PARTIAL_TABLES),
+                  opt_in_tables=bc4_catalog.OPT_IN_TABLES),
     "backpack": Family("backpack", backpack_catalog.CATALOG, backpack_schemas.TABLES,
                        preflight="users_me", rate=RateLimit(95, 5.0), account_column="account",
                        group_rates={backpack_catalog.CALENDAR: RateLimit(9, 5.0)},

@@ -191,7 +191,10 @@ class RecordingsFeed:
     than the rows that entered or left it (a hard delete, a move the feed did not show) is read
     again whole and replaces that status's stored rows. The projects that changed (a changed
     recording, or a campfire with a newer ``updated_at``) get their dock walks again; whole
-    to-dos and cards are re-listed when a to-do or card changed.
+    to-dos and cards are re-listed when a to-do or card changed. With ``details`` chosen, a
+    changed to-do or card is read as a member in phase 1 (``since`` in the context tells its
+    ``changed_since`` which), as its thin row alone would take its stored lists with it; a
+    listing read again whole has its records read again too.
     """
 
     name = "recordings"
@@ -213,7 +216,15 @@ class RecordingsFeed:
         """Read on every page of a run: worked out once."""
         from extract.catalog.bc4 import CATALOG
 
-        return self.EXTRA | {e.id for e in CATALOG.crawled if e.id.startswith(self.LISTING)}
+        return self.EXTRA | self.details | {e.id for e in CATALOG.crawled
+                                            if e.id.startswith(self.LISTING)}
+
+    @cached_property
+    def details(self) -> frozenset[str]:
+        """Opt-in member reads of records the listings leave thin (crawled when chosen)."""
+        from extract.catalog.bc4 import CATALOG
+
+        return frozenset(e.id for e in CATALOG.endpoints if e.unless_in)
 
     def check(self, bookmark: Any) -> str | None:
         """Why a stored bookmark cannot be used, or None (see ``bookmark_problem``)."""
@@ -227,7 +238,7 @@ class RecordingsFeed:
     def root_ctx(self, bookmark: Mapping[str, Any] | None) -> dict[str, Any]:
         self.since = _parse(bookmark.get("since")) if bookmark else None
         self.seen_before = dict((bookmark or {}).get("seen") or {})
-        return {}
+        return {"since": bookmark["since"]} if bookmark else {}
 
     def keep(self, unit: Unit, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Phase 1 rows worth storing: listing rows changed since the bookmark.
@@ -330,6 +341,8 @@ class RecordingsFeed:
             wanted |= {e for e in everything if e.startswith("everything_todos")}
         if card_like or self.reconcile_tables.keys() & {"cards", "card_steps"}:
             wanted |= {e for e in everything if e.startswith("everything_cards")}
+        wanted |= {e for e in self.details & everything
+                   if set(CATALOG[e].parents) & set(self.reconcile)}
         bucket_endpoints = {e for e in everything if "project_id" in CATALOG[e].bind}
         bucket_endpoints |= {c.id for e in list(bucket_endpoints) for c in CATALOG.crawled
                              if e in CATALOG.ancestors(c.id) and c.id in everything}
@@ -344,6 +357,8 @@ class RecordingsFeed:
             eid = unit.endpoint.id
             if eid in listings:
                 return eid in self.reconcile
+            if eid in self.details:
+                return True
             if eid in bucket_endpoints or "project_id" in unit.ctx:
                 return changes.allows(unit)
             return True

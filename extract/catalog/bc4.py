@@ -11,7 +11,9 @@ the account-wide ``/projects/recordings.json``, one listing per (type, status), 
 first, with every live project named in ``bucket=`` so archived projects are not skipped
 (trap 2). That projection is thin, so it is topped up where users need more, at a cost of a
 few requests: the BC5 "everything" lists give whole to-dos and cards (completion, assignees,
-due dates, steps) for active projects, grouped five projects a page. What the listing cannot
+due dates, steps) for active projects, grouped five projects a page; the rest (trashed and
+archived ones, and those of archived projects) are read one by one, opt-in (``details``),
+as only then are their child lists (assignees, steps, ...) whole. What the listing cannot
 reach is walked through each project's dock: campfire lines, inbox forwards and their replies
 (only where ``replies_count > 0``), check-in questions, card table columns; plus each project's
 people, message types and client approvals/correspondences (only where clients are enabled).
@@ -143,6 +145,18 @@ RECORDING_EVENT_PARENTS = tuple(
     f"recordings_by_type__{_slug(kind)}__{status}"
     for kind in LISTED_TYPES if kind != "Comment" for status in STATUSES)
 COMMENT_PARENTS = tuple(f"recordings_by_type__comment__{status}" for status in STATUSES)
+WHOLE_TODOS = ("everything_todos_open", "everything_todos_completed")
+WHOLE_CARDS = ("everything_cards_open", "everything_cards_completed", "everything_cards_not_now")
+DETAILS = "details"
+
+
+def _details(id_: str, path: str, table: str, kind: str, whole: tuple[str, ...],
+             **kw) -> Endpoint:
+    """A member read of every record of ``kind`` that the ``whole`` lists did not return
+    (trashed and archived ones, those of archived projects): opt-in, one request each."""
+    return Endpoint(id_, path, table, kind="member", paging="none",
+                    parents=tuple(f"recordings_by_type__{_slug(kind)}__{s}" for s in STATUSES),
+                    unless_in=whole, changed_since="since", opt_in=DETAILS, **kw)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     # -- account level --------------------------------------------------------------------------
@@ -240,6 +254,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                RECORDINGS),
     _uncrawled("cards", "/card_tables/lists/{column_id}/cards.json", "cards",
                "recordings listing (every status) plus everything_cards_* (whole rows)"),
+    _details("todo_get", "/todos/{todo_id}.json", "todos", "Todo", WHOLE_TODOS,
+             bind={"todo_id": "id"},
+             note="one request per to-do the everything lists leave out: --with details"),
+    _details("card_get", "/card_tables/cards/{card_id}.json", "cards", "Kanban::Card",
+             WHOLE_CARDS, bind={"card_id": "id"},
+             note="one request per card the everything lists leave out: --with details"),
     # -- per recording ------------------------------------------------------------------------
     _uncrawled("comments", "/recordings/{recording_id}/comments.json", "comments",
                RECORDINGS + " (type=Comment), without one request per recording"),
@@ -318,12 +338,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 CATALOG = Catalog(api="bc4", base_url=BASE_URL, page_size=PAGE_SIZE, endpoints=ENDPOINTS)
 
-# Child tables whose rows only the BC5 everything lists carry (the recordings projection is
-# thin): they hold the rows of active to-dos and cards of active projects, not of archived or
-# trashed ones nor of archived projects. Said in ``tables`` and in the manifest (``partial``).
-EVERYTHING_ONLY = "rows of active to-dos/cards of active projects only (BC5 everything lists)"
-PARTIAL_TABLES = dict.fromkeys(
+# Child lists only whole to-dos and cards carry (the recordings projection is thin). The
+# everything lists give them for active rows of active projects only, so by default these
+# tables would hold a share of the rows and look whole. They are opt-in: ``--with details``
+# reads every other to-do and card (``todo_get``, ``card_get``) and the tables are then
+# complete; without it they are not written.
+OPT_IN_TABLES = dict.fromkeys(
     ("todos__assignees", "todos__completion_subscribers", "todos__steps",
      "todos__steps__assignees", "cards__assignees",
      "cards__completion_subscribers", "cards__description_attachments", "card_steps__assignees"),
-    EVERYTHING_ONLY)
+    DETAILS)

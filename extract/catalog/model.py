@@ -42,6 +42,14 @@ class Endpoint:
     spells a field differently from the table's main source. ``once`` is for an account-wide
     collection served only under a scoped route (any parent answers the same): one request,
     from the first parent record accepted, with none of that parent's context.
+
+    Two words fill in what a listing leaves thin. ``unless_in`` names listings that already
+    return whole records of this table: this entry's units wait until those listings (and
+    every ancestor) are done, and a parent record whose ``id`` one of them returned asks
+    nothing. ``changed_since`` names a context value (an incremental run's bookmark): in a
+    feed read (a crawl that stops paging at the bookmark), a parent record whose
+    ``updated_at`` is older asks nothing, as only changed rows are stored; a listing read whole
+    replaces its rows, so each of them asks again.
     """
 
     id: str
@@ -70,6 +78,8 @@ class Endpoint:
     opt_in: str | None = None
     reshape: Mapping[str, str | None] = field(default_factory=dict)
     once: bool = False
+    unless_in: tuple[str, ...] = ()
+    changed_since: str | None = None
 
     @property
     def is_member(self) -> bool:
@@ -107,9 +117,9 @@ class Catalog:
             raise ValueError(f"duplicate endpoint ids in {self.api} catalog: {sorted(dupes)}")
         known = set(ids)
         for e in self.endpoints:
-            missing = [p for p in e.parents if p not in known]
+            missing = [p for p in (*e.parents, *e.unless_in) if p not in known]
             if missing:
-                raise ValueError(f"{e.id}: unknown parent endpoints {missing}")
+                raise ValueError(f"{e.id}: unknown parent or unless_in endpoints {missing}")
 
     def __getitem__(self, endpoint_id: str) -> Endpoint:
         for e in self.endpoints:

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from extract.errors import (
 from extract.journal import RunJournal
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
 from extract.redact import REDACTOR
+from extract.timezones import parse_stamp
 
 log = logging.getLogger(__name__)
 
@@ -402,18 +402,8 @@ def _chunks(values: Mapping[str, set[Any]], root: Mapping[str, Any]
 
 def _older(record: Mapping[str, Any], since: Any) -> bool:
     """True when the record's ``updated_at`` is before ``since`` (unknown stamps are not)."""
-    stamp, bound = _stamp(record.get("updated_at")), _stamp(since)
+    stamp, bound = parse_stamp(record.get("updated_at")), parse_stamp(since)
     return stamp is not None and bound is not None and stamp < bound
-
-
-def _stamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _read(source: str, record: Mapping[str, Any], item: Mapping[str, Any]) -> Any:

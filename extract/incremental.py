@@ -21,6 +21,7 @@ from typing import Any
 
 from extract.catalog.model import dig
 from extract.crawl import Unit
+from extract.timezones import parse_stamp
 from transforms.schemas import Registry
 
 OVERLAP = timedelta(minutes=15)
@@ -100,7 +101,7 @@ class EventFeed:
         if unit.endpoint.id not in self.endpoints:
             return
         for event in records:
-            stamp = _parse(event.get("created_at"))
+            stamp = parse_stamp(event.get("created_at"))
             if isinstance(event.get("id"), int) and stamp is not None:
                 self.seen[event["id"]] = stamp
                 self.buckets[event["id"]] = (dig(event, "bucket.type"), dig(event, "bucket.id"))
@@ -140,8 +141,9 @@ class EventFeed:
         newest = max(self.seen.values(), default=None)
         anchor = min(started, newest) if newest else started
         since = anchor - OVERLAP
-        if previous and _parse(previous.get("since")) and since < _parse(previous["since"]):
-            since = _parse(previous["since"])
+        earlier = parse_stamp((previous or {}).get("since"))
+        if earlier is not None and since < earlier:
+            since = earlier
         seen = sorted(i for i, stamp in self.seen.items() if stamp >= since)
         return {"since": since.astimezone(UTC).isoformat(), "seen": seen}
 
@@ -165,21 +167,11 @@ def bookmark_problem(bookmark: Any, **shapes: type) -> str | None:
     if not isinstance(bookmark, Mapping):
         return "not an object"
     since = bookmark.get("since")
-    if not isinstance(since, str) or _parse(since) is None:
+    if not isinstance(since, str) or parse_stamp(since) is None:
         return f"since {since!r} is not a timestamp"
     wrong = [k for k, kind in shapes.items()
              if bookmark.get(k) is not None and not isinstance(bookmark[k], kind)]
     return f"unexpected {', '.join(wrong)}" if wrong else None
-
-
-def _parse(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 class RecordingsFeed:
@@ -236,7 +228,7 @@ class RecordingsFeed:
         return problem
 
     def root_ctx(self, bookmark: Mapping[str, Any] | None) -> dict[str, Any]:
-        self.since = _parse(bookmark.get("since")) if bookmark else None
+        self.since = parse_stamp(bookmark.get("since")) if bookmark else None
         self.seen_before = dict((bookmark or {}).get("seen") or {})
         return {"since": bookmark["since"]} if bookmark else {}
 
@@ -251,7 +243,7 @@ class RecordingsFeed:
         return [r for r in records if self._is_fresh(r)]
 
     def _is_fresh(self, row: Mapping[str, Any]) -> bool:
-        stamp = _parse(row.get("updated_at"))
+        stamp = parse_stamp(row.get("updated_at"))
         if stamp is None or self.since is None:
             return True
         return stamp >= self.since and self.seen_before.get(str(row.get("id"))) != \
@@ -263,7 +255,7 @@ class RecordingsFeed:
         if not listing and endpoint != "campfires":
             return
         for row in records:
-            stamp = _parse(row.get("updated_at"))
+            stamp = parse_stamp(row.get("updated_at"))
             if stamp is None or not isinstance(row.get("id"), int):
                 continue
             if listing:
@@ -284,7 +276,7 @@ class RecordingsFeed:
         """Stop paging a listing once its page reaches back past the bookmark."""
         if self.since is None or not unit.endpoint.id.startswith(self.LISTING):
             return False
-        stamps = [_parse(r.get("updated_at")) for r in page.records]
+        stamps = [parse_stamp(r.get("updated_at")) for r in page.records]
         oldest = min((s for s in stamps if s is not None), default=None)
         return oldest is None or oldest < self.since
 
@@ -292,7 +284,7 @@ class RecordingsFeed:
         from extract.catalog.bc4 import CATALOG
 
         seen = {int(k): v for k, v in (bookmark.get("seen") or {}).items()}
-        since = _parse(bookmark.get("since"))
+        since = parse_stamp(bookmark.get("since"))
         fresh = {i: r for i, r in self.rows.items()
                  if since is None or (r[0] >= since and seen.get(i) != r[0].isoformat())}
         projects = {r[2] for r in fresh.values()}
@@ -380,7 +372,7 @@ class RecordingsFeed:
                  ) -> dict[str, Any]:
         anchor = min(started, self.newest) if self.newest else started
         since = anchor - OVERLAP
-        old = _parse((previous or {}).get("since"))
+        old = parse_stamp((previous or {}).get("since"))
         if old and since < old:
             since = old
         totals = dict((previous or {}).get("totals") or {})

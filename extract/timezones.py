@@ -1,4 +1,5 @@
-"""Rails time-zone names (what Backpack's ``time-zone-id`` holds) to IANA zones.
+"""Time zones and stamps: Rails zone names (what Backpack's ``time-zone-id`` holds) to IANA
+zones, and ISO 8601 stamps read as aware datetimes.
 
 Backpack's ws timestamps carry no zone; they are in the account's zone, which ``me.xml`` names
 the Rails way. The table covers the names Rails offers for the Americas, Europe, Africa,
@@ -7,6 +8,8 @@ Asia and Oceania that most accounts use; anything else needs ``--timezone``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from extract.errors import ConfigError
@@ -61,3 +64,14 @@ def _is_iana(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def parse_stamp(value: Any) -> datetime | None:
+    """An ISO 8601 stamp as an aware datetime (UTC when it names no zone); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)

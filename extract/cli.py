@@ -62,9 +62,11 @@ def cli() -> None:
 
 
 cli.add_command(auth)
-auth.short_help = "Basecamp 4 sign-in through Launchpad; list the accounts a token reaches."
+auth.short_help = "Basecamp 4 sign-in (Launchpad) and its accounts."
 auth.commands["login"].short_help = "Sign in with a browser and save the Basecamp 4 tokens."
 auth.commands["accounts"].short_help = "List the Basecamp 4 accounts the token reaches."
+# A first line that fits the command list, for commands whose docstring lives elsewhere.
+SHORT_HELP = {"tables": "List the output tables: key, partitions and what each holds."}
 
 OUR_LOGGERS = ("extract", "transforms", "sandbox")
 # Below -vvv these say only what our own retries already report (pool full, retrying).
@@ -210,7 +212,7 @@ def shrink_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @shrink_option
 @click.option("--steps", help="Comma-separated steps to run (default: all). See `steps`.")
 def export(steps: str | None, **options: Any) -> None:
-    """Export every step of one account into Parquet.
+    """Export one account (or every Basecamp 4 account) into Parquet.
 
     Without credentials this exports the built-in sandbox:
 
@@ -230,7 +232,7 @@ def export(steps: str | None, **options: Any) -> None:
 @export_options
 @shrink_option
 def step(name: str, **options: Any) -> None:
-    """Run one extract step: `basecamp-extract step todos`."""
+    """Export one step of an account: `basecamp-extract step todos`."""
     _run([name], options, "step")
 
 
@@ -284,7 +286,10 @@ def list_tables(api: str, columns: bool) -> None:
 def sandbox(api: str, size: str, host: str, port: int, username: str, password: str,
             token: str, rate_limit: str | None, faults: float, fault_seed: int,
             request_log: Path | None) -> None:
-    """Serve the built-in fake API on loopback: `basecamp-extract sandbox --port 8765`."""
+    """Serve a fake Basecamp 2, Basecamp 4 or Backpack API on loopback.
+
+    `basecamp-extract sandbox --api bc4 --port 8765`; export it with --base-url.
+    """
     from sandbox import Credentials as SandboxCredentials
     from sandbox import Sandbox
 
@@ -310,7 +315,7 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
               default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
               help="Output directory [env BASECAMP_OUTPUT].")
 def status(output: Path) -> None:
-    """Per account: the last run, bookmarks and what the next run will do."""
+    """Per account: the last run, bookmarks and the next run."""
     document = status_document(output)
     if _wants_json():
         _emit_json(document)
@@ -369,6 +374,10 @@ def _attempt_problems(attempt: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
@@ -383,9 +392,10 @@ def _number(value: Any) -> str:
               help="DuckDB file (default OUTPUT/warehouse.duckdb) or "
                    "postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
 def load(output: Path, api: str | None, target: str | None) -> None:
-    """Load an export into a warehouse, merging by primary key: `basecamp-extract load`.
+    """Load an export into DuckDB or PostgreSQL, merging by primary key.
 
-    One schema per API (bc2), one typed table per Parquet table. Loading again updates
+    `basecamp-extract load` loads OUTPUT into OUTPUT/warehouse.duckdb. One schema per API
+    (bc2), one typed table per Parquet table. Loading again updates
     changed rows and adds new ones; rows gone from the export are kept.
     """
     from transforms.warehouse import load_export
@@ -400,7 +410,10 @@ def load(output: Path, api: str | None, target: str | None) -> None:
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default OUTPUT/report.html).")
 def report(output: Path, target: Path | None) -> None:
-    """Write a self-contained HTML report of an export: `basecamp-extract report`."""
+    """Write a self-contained HTML report of an export.
+
+    `basecamp-extract report` writes OUTPUT/report.html.
+    """
     from transforms.report import write_report
 
     path, tables, charts = write_report(output, target)
@@ -675,8 +688,9 @@ def summary_line(result: ExportResult, entry: dict[str, Any] | None = None) -> s
     if m.get("rejects"):
         status += f", {sum(m['rejects'].values()):,} rows rejected (no key, see _rejects)"
     if m.get("mode") == "incremental":
-        rows = (f"{entry['rows_changed']:,} rows changed in {entry['tables_changed']} "
-                f"tables; {entry['rows_stored']:,} rows stored")
+        rows = (f"{_count(entry['rows_changed'], 'row')} changed in "
+                f"{_count(entry['tables_changed'], 'table')}; "
+                f"{entry['rows_stored']:,} rows stored")
     else:
         filled = sum(1 for t in entry["tables"].values() if t["rows_stored"])
         rows = f"{filled} tables, {entry['rows_stored']:,} rows stored"
@@ -754,6 +768,9 @@ def _accept_globals(command: click.Command) -> None:
 
 
 _accept_globals(cli)
+for _name, _text in SHORT_HELP.items():
+    if _name in cli.commands:
+        cli.commands[_name].short_help = _text
 
 
 def main() -> None:

@@ -95,7 +95,8 @@ class Verbosity(logging.Filter):
 def configure_logging(verbose: int, log_file: Path | None) -> None:
     """-v: our INFO (progress, decisions); -vv: our DEBUG; -vvv: libraries' DEBUG too.
 
-    --log-file gets our DEBUG whatever -v says, and libraries' DEBUG only with -vvv.
+    --log-file is the debug log: our DEBUG whatever -v says, and from -vv the libraries' DEBUG
+    as well (their request lines are where a leaked secret would show; the redactor masks it).
     """
     root = logging.getLogger()
     for handler in root.handlers:
@@ -113,7 +114,8 @@ def configure_logging(verbose: int, log_file: Path | None) -> None:
     if log_file is not None:
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(Verbosity(logging.DEBUG, libraries))
+        handler.addFilter(Verbosity(logging.DEBUG,
+                                    logging.DEBUG if verbose >= 2 else logging.WARNING))
         handler.addFilter(REDACTOR)
         handler.basecamp_extract = True  # type: ignore[attr-defined]
         root.addHandler(handler)
@@ -723,7 +725,8 @@ def _global_options() -> list[click.Option]:
                           "libraries' debug too."),
         click.Option(["--log-file"], type=click.Path(dir_okay=False, path_type=Path),
                      expose_value=False, callback=_remember,
-                     help="Also write a debug log to this file (secrets are masked)."),
+                     help="Also write a debug log to this file: ours, with -vv the "
+                          "libraries' too (secrets are masked)."),
         click.Option(["--json", "json"], is_flag=True, expose_value=False, callback=_remember,
                      help="One JSON document on stdout (export, step, status; see the README)."),
     ]

@@ -50,9 +50,12 @@ def test_global_options__before_or_after_the_command(tiny_sandbox, tmp_path, whe
 
 
 def test_verbosity__library_debug_only_with_three_v(tiny_sandbox, tmp_path):
-    """With -vv, expect no library log lines on stderr; with -vvv, urllib3's and
-    requests_cache's DEBUG lines appear."""
-    two = run_cli("-vv", *export_args(tiny_sandbox, tmp_path / "two"))
+    """With -vv, expect no library log lines on stderr (the debug log file has them); with
+    -vvv, urllib3's DEBUG lines appear on stderr."""
+    log_file = tmp_path / "debug.log"
+    two = run_cli("-vv", *export_args(tiny_sandbox, tmp_path / "two"), "--log-file",
+                  str(log_file))
+    assert "DEBUG urllib3.connectionpool: " in log_file.read_text()
     three = run_cli(*export_args(tiny_sandbox, tmp_path / "three"), "-vvv")
     assert two.returncode == 0 and three.returncode == 0, two.stderr[-2000:]
     ours_two, libraries_two = log_lines(two.stderr)

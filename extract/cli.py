@@ -747,27 +747,36 @@ def _wants_json() -> bool:
     return bool(_settings()["json"])
 
 
-def _accept_globals(command: click.Command) -> None:
-    """Give a command (and a group's commands) -v, --log-file and --json, before or after its
-    name; a command that declares one of them itself keeps its own (and gets the global
-    --json when it was given earlier on the line)."""
+JSON_COMMANDS = {"export", "step", "status"}  # and any command declaring its own --json
+
+
+def _accept_globals(command: click.Command, top: bool = True) -> None:
+    """Give a command (and a group's commands) -v and --log-file, and --json where it is
+    offered, before or after its name. A command that declares one of them keeps its own, and
+    gets the global --json when it was given before the command's name."""
     taken = {opt for param in command.params for opt in param.opts}
     own_json = next((p.name for p in command.params if "--json" in p.opts), None)
-    command.params.extend(o for o in _global_options() if not taken & set(o.opts))
+    offers_json = top or own_json is not None or command.name in JSON_COMMANDS
+    command.params.extend(o for o in _global_options() if not taken & set(o.opts)
+                          and (offers_json or "--json" not in o.opts))
     callback = command.callback
+    group = isinstance(command, click.Group)
     if callback is not None and not getattr(callback, "applies_globals", False):
         @functools.wraps(callback)
         def run(*args: Any, **kwargs: Any) -> Any:
             _apply_globals()
+            if _wants_json() and not group and not offers_json:
+                raise click.UsageError(f"`{command.name}` has no --json output (export, step, "
+                                       "status and tables have)")
             if own_json and own_json in kwargs and _wants_json():
                 kwargs[own_json] = True
             return callback(*args, **kwargs)
 
         run.applies_globals = True  # type: ignore[attr-defined]
         command.callback = run
-    if isinstance(command, click.Group):
+    if group:
         for sub in command.commands.values():
-            _accept_globals(sub)
+            _accept_globals(sub, top=False)
 
 
 _accept_globals(cli)

@@ -105,3 +105,12 @@ def test_summary__incremental_says_rows_changed_and_stored(tiny_sandbox, tmp_pat
                         second)
     assert total and changed, (first, second)
     assert changed.group(3) == total.group(1)
+
+
+def test_json__refused_where_there_is_no_json_output():
+    """With `--json steps` or `load --json`, expect exit 2 rather than text where JSON was
+    asked for."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--json", "steps"]).exit_code == 2
+    assert runner.invoke(cli, ["load", "--json"]).exit_code == 2
+    assert runner.invoke(cli, ["steps"]).exit_code == 0

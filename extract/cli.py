@@ -224,6 +224,9 @@ def export(steps: str | None, **options: Any) -> None:
 
         basecamp-extract export --account 123 --username me@example.com --password … \\
             --user-agent "MyApp (me@example.com)"
+
+    With --json, stdout holds one JSON document (extract/schemas/export-v1.json) and
+    nothing else, also when the run fails; the exit code is the same as without it.
     """
     chosen = [s.strip() for s in steps.split(",") if s.strip()] if steps else None
     _run(chosen, options, "export")

@@ -193,7 +193,13 @@ class Crawl:
             self._pending += 1
             self._running[unit.endpoint.id] += 1
         assert self._pool is not None
-        self._pool.submit(self._guarded, unit)
+        try:
+            self._pool.submit(self._guarded, unit)
+        except RuntimeError:  # a fatal error elsewhere shut the pool down: nothing to start
+            with self._idle:
+                self._pending -= 1
+                self._running[unit.endpoint.id] -= 1
+                self._idle.notify_all()
 
     def _guarded(self, unit: Unit) -> None:
         try:

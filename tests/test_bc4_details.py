@@ -274,3 +274,21 @@ def test_crawl__changed_since_applies_to_a_feed_read_only():
     never = lambda unit, page: False  # noqa: E731
     assert sorted(_toy_crawl(never, "2026-01-04T00:00:00+00:00")[0]) == [4, 5]
     assert sorted(_toy_crawl(None, "2026-01-04T00:00:00+00:00")[0]) == [3, 4, 5]
+
+
+def test_crawl__a_unit_found_after_a_fatal_stop_is_dropped_quietly():
+    """With the pool already shut down by a fatal error elsewhere (a 401 in another worker),
+    expect a child found late to be dropped with the pending count restored, not a
+    'cannot schedule new futures' error logged as a bug."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from extract.catalog.model import Catalog, Endpoint
+    from extract.crawl import Crawl
+
+    catalog = Catalog("toy", "http://toy", 50, (Endpoint("all", "/all.json", "t"),))
+    crawl = Crawl(None, catalog, "http://toy", {}, endpoints={"all"},  # type: ignore[arg-type]
+                  sink=lambda unit, page: None)
+    crawl._pool = ThreadPoolExecutor(1)
+    crawl._pool.shutdown()
+    crawl._submit(crawl._unit(catalog["all"], {}))
+    assert crawl._pending == 0 and crawl._running["all"] == 0

@@ -47,6 +47,11 @@ class DuckDBWarehouse:
         """Fetch the result too: DuckDB refuses new work while one is pending."""
         self.con.execute(sql).fetchall()
 
+    def changed(self, sql: str) -> int:
+        """Rows an INSERT inserted or updated (DuckDB answers the count as the result)."""
+        rows = self.con.execute(sql).fetchall()
+        return int(rows[0][0]) if rows else 0
+
     def columns(self, schema: str, table: str) -> dict[str, str] | None:
         """Column -> canonical type of an existing table, or None when there is no such table."""
         rows = self.con.execute(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pyarrow.dataset as ds
@@ -11,10 +13,28 @@ from psycopg.conninfo import conninfo_to_dict
 
 from extract.redact import REDACTOR
 from transforms.warehouse_sql import first_line, quote
-from transforms.warehouse_types import WarehouseError, from_catalog
+from transforms.warehouse_types import JSON_COLUMNS, WarehouseError, from_catalog
 
 STAGE = "_basecamp_stage"
 BATCH_ROWS = 50_000
+
+
+def jsonb_safe(text: str | None) -> str | None:
+    """jsonb cannot hold U+0000: such characters in strings become U+FFFD (the replacement
+    character); every other document is passed through untouched."""
+    if text is None or "\\u0000" not in text:
+        return text
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("\x00", "\ufffd")
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(clean(json.loads(text)), sort_keys=True)
 
 
 def safe_label(url: str) -> str:
@@ -56,6 +76,10 @@ class PostgresWarehouse:
     def execute(self, sql: str) -> None:
         self.conn.execute(sql.encode())
 
+    def changed(self, sql: str) -> int:
+        """Rows an INSERT inserted or updated (the command tag's count)."""
+        return max(self.conn.execute(sql.encode()).rowcount, 0)
+
     def columns(self, schema: str, table: str) -> dict[str, str] | None:
         rows = self.conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
@@ -76,6 +100,10 @@ class PostgresWarehouse:
         with self.conn.cursor() as cur, \
                 cur.copy(f"COPY {STAGE} ({names}) FROM STDIN".encode()) as copy:
             for batch in data.to_batches(columns=list(columns), batch_size=BATCH_ROWS):
-                for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                values = [column.to_pylist() for column in batch.columns]
+                for i, name in enumerate(columns):
+                    if name in JSON_COLUMNS:
+                        values[i] = [jsonb_safe(v) for v in values[i]]
+                for row in zip(*values, strict=True):
                     copy.write_row(row)
         yield STAGE

@@ -66,8 +66,8 @@ def column_notes(fam: Family, spec: Table) -> dict[str, str]:
         if column in twins:
             parts.append(f"Plain text of `{twins[column]}` (HTML converted).")
         if column in labels:
-            parts.append(f"The string `{labels[column]}` held instead of a person id "
-                         "(a system actor).")
+            parts.append(f"The string the source gave as `{labels[column]}` (a system actor, "
+                         "not a person id).")
         if column in spec.date_or_time:
             parts.append(f"Date-only source values go to `{spec.date_or_time[column]}`.")
         if column in dates:

@@ -375,3 +375,33 @@ def test_load__unparsed_is_json(export_dir, target):
                           "WHERE _unparsed IS NOT NULL")
     assert found[0][0] == "top" and len(found) == 1
     assert found[0][1] in ("next\ufffdweek", "next\x00week")
+
+
+def test_load__comments_are_written_only_when_they_differ(export_dir, target, monkeypatch):
+    """With a reload, expect no COMMENT statement; with one comment edited by hand, expect
+    exactly that one rewritten from the declarations."""
+    from transforms import warehouse_sql
+
+    load_export(export_dir, target)
+    written: list[str] = []
+    original = warehouse_sql.comment
+
+    def spy(kind: str, on: str, text: str) -> str:
+        written.append(on)
+        return original(kind, on, text)
+
+    monkeypatch.setattr(warehouse_sql, "comment", spy)
+    load_export(export_dir, target)
+    assert written == []
+    stale = "COMMENT ON COLUMN bc2.todos._unparsed IS 'stale'"
+    if is_postgres(target):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute(stale)
+    else:
+        with duckdb.connect(target) as con:
+            con.execute(stale)
+    load_export(export_dir, target)
+    assert written == ['"bc2"."todos"."_unparsed"']
+    assert comments(target, "todos")[1]["_unparsed"] == LINEAGE_NOTES["_unparsed"]

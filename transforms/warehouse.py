@@ -49,6 +49,7 @@ class Warehouse(Protocol):
     def execute(self, sql: str) -> None: ...
     def changed(self, sql: str) -> int: ...
     def columns(self, schema: str, table: str) -> dict[str, str] | None: ...
+    def comments(self, schema: str, table: str) -> dict[str | None, str]: ...
     def count(self, relation: str) -> int: ...
     def staged(self, data: ds.Dataset, columns: list[str],
                target: str) -> AbstractContextManager[str]: ...
@@ -174,7 +175,7 @@ def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> Table
             added: list[str] = []
         else:
             added = evolve(warehouse, target, f"{api}.{name}", existing, columns)
-        describe(warehouse, target, spec.doc, column_notes(fam, spec), columns)
+        describe(warehouse, api, name, spec.doc, column_notes(fam, spec), columns)
         before = warehouse.count(target)
         with warehouse.staged(data, list(columns), target) as staged:
             rows = warehouse.count(staged)
@@ -183,13 +184,18 @@ def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> Table
     return TableLoad(api, name, rows, new_rows, tuple(added), max(changed - new_rows, 0))
 
 
-def describe(warehouse: Warehouse, target: str, doc: str, notes: dict[str, str],
+def describe(warehouse: Warehouse, api: str, name: str, doc: str, notes: dict[str, str],
              columns: dict[str, str]) -> None:
-    """The dictionary's table doc and column notes as comments, refreshed on every load."""
-    statements = [sql.comment("TABLE", target, doc)]
-    statements += [sql.comment("COLUMN", f"{target}.{sql.quote(c)}", notes[c])
-                   for c in columns if c in notes]
-    warehouse.execute(";\n".join(statements))
+    """The dictionary's table doc (key None) and column notes as comments; only those that
+    differ from the catalog's are written, so a reload leaves the catalog alone too."""
+    target = sql.relation(api, name)
+    wanted: dict[str | None, str] = {None: doc, **{c: notes.get(c, "") for c in columns}}
+    have = warehouse.comments(api, name)
+    statements = [sql.comment("TABLE", target, text) if column is None else
+                  sql.comment("COLUMN", f"{target}.{sql.quote(column)}", text)
+                  for column, text in wanted.items() if have.get(column, "") != text]
+    if statements:
+        warehouse.execute(";\n".join(statements))
 
 
 def evolve(warehouse: Warehouse, target: str, where: str, existing: dict[str, str],

@@ -60,6 +60,14 @@ class DuckDBWarehouse:
             "ORDER BY ordinal_position", [schema, table]).fetchall()
         return {name: from_catalog(kind) for name, kind in rows} or None
 
+    def comments(self, schema: str, table: str) -> dict[str | None, str]:
+        """Column -> comment, the table's own under None; absent or empty ones left out."""
+        where = "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?"
+        rows = self.con.execute(f"SELECT NULL, comment FROM duckdb_tables() {where} UNION ALL "
+                                f"SELECT column_name, comment FROM duckdb_columns() {where}",
+                                [schema, table, schema, table]).fetchall()
+        return {column: text for column, text in rows if text}
+
     def count(self, relation: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0])
 

@@ -87,6 +87,19 @@ class PostgresWarehouse:
             [schema, table]).fetchall()
         return {name: from_catalog(kind) for name, kind in rows} or None
 
+    def comments(self, schema: str, table: str) -> dict[str | None, str]:
+        """Column -> comment, the table's own under None; absent ones left out."""
+        rows = self.conn.execute(
+            "SELECT NULL, obj_description(c.oid, 'pg_class') FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND c.relname = %s UNION ALL "
+            "SELECT a.attname, col_description(c.oid, a.attnum) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+            "WHERE n.nspname = %s AND c.relname = %s",
+            [schema, table, schema, table]).fetchall()
+        return {column: text for column, text in rows if text}
+
     def count(self, relation: str) -> int:
         row = self.conn.execute(f"SELECT count(*) FROM {relation}".encode()).fetchone()
         return int(row[0]) if row else 0

@@ -264,9 +264,9 @@ def list_tables(api: str, columns: bool, as_json: bool) -> None:
     (the shape of docs/tables.md).
     """
     if as_json:
-        from transforms.dictionary import to_json
+        from transforms.dictionary import describe
 
-        click.echo(to_json(api))
+        _emit_json(describe(api))
         return
     fam = family(api)
     for spec in fam.registry.values():

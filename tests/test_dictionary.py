@@ -44,6 +44,13 @@ def test_tables_json_is_the_declarations(api):
     assert doc == json.loads(json.dumps(describe(api)))
 
 
+def test_tables_json_before_the_command_too():
+    """With the global --json before `tables`, expect the same document."""
+    proc = run_cli("--json", "tables", "--api", "backpack")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == json.loads(json.dumps(describe("backpack")))
+
+
 def test_tables_json_marks_opt_in_and_notes_only_declared_facts():
     """With BC4, expect `todos__assignees` opt-in with details, its parent key described, and
     no note on a plain column (nothing is guessed)."""

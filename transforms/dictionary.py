@@ -9,7 +9,6 @@ nothing special about gets no note rather than a guess.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,10 +99,6 @@ def describe(api: str) -> dict[str, Any]:
     fam = family(api)
     return {"version": VERSION, "api": api,
             "tables": [describe_table(fam, spec) for spec in fam.registry.values()]}
-
-
-def to_json(api: str) -> str:
-    return json.dumps(describe(api), indent=2)
 
 
 def _cell(text: str) -> str:

@@ -375,6 +375,7 @@ def test_load__unparsed_is_json(export_dir, target):
                           "WHERE _unparsed IS NOT NULL")
     assert found[0][0] == "top" and len(found) == 1
     assert found[0][1] in ("next\ufffdweek", "next\x00week")
+    assert load_export(export_dir, target).updated_rows == 0
 
 
 def test_load__comments_are_written_only_when_they_differ(export_dir, target, monkeypatch):

@@ -253,12 +253,21 @@ def list_steps(api: str) -> None:
 @cli.command("tables")
 @click.option("--api", type=click.Choice(sorted(FAMILIES)), default="bc2", show_default=True)
 @click.option("--columns", is_flag=True, help="Also list every column with its type.")
-def list_tables(api: str, columns: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the data dictionary as one JSON document (columns included).")
+def list_tables(api: str, columns: bool, as_json: bool) -> None:
     """List the output tables with primary key, partitioning and purpose.
 
     Tables marked `opt-in: --with X` are written only when the export runs with that option,
-    and are then complete; every other table is complete by default.
+    and are then complete; every other table is complete by default. `--json` prints the
+    same declarations, with every column's type and note, as one versioned JSON document
+    (the shape of docs/tables.md).
     """
+    if as_json:
+        from transforms.dictionary import describe
+
+        _emit_json(describe(api))
+        return
     fam = family(api)
     for spec in fam.registry.values():
         option = fam.opt_in(spec.name)

@@ -1,18 +1,23 @@
-"""The notebook API (typed frames, DuckDB views) and the example notebook, run headless."""
+"""The notebook API (typed frames, DuckDB views) and the example notebooks, run headless."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from extract.export import run_export
+from sandbox import Sandbox
 from tests.conftest import sandbox_config
+from tests.test_backpack_export import config as backpack_config
+from tests.test_bc4_export import config as bc4_config
 from transforms import open_export
 from transforms.read import dataset
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "bc2_activity.ipynb"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK = NOTEBOOKS / "bc2_activity.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +58,49 @@ def test_open_export__missing_folder_is_clear(tmp_path):
         open_export(tmp_path / "nope")
 
 
-def test_notebook__runs_headless_and_draws(exported, monkeypatch):
-    """With the tiny export in BASECAMP_OUTPUT, expect every cell to run and 3 figures."""
+def run_notebook(path: Path, output: Path, monkeypatch) -> list[Any]:
+    """Execute every cell with ``BASECAMP_OUTPUT=output``; return the code cells' outputs."""
     import nbformat
     from nbclient import NotebookClient
 
-    monkeypatch.setenv("BASECAMP_OUTPUT", str(exported))
+    monkeypatch.setenv("BASECAMP_OUTPUT", str(output))
     monkeypatch.delenv("MPLBACKEND", raising=False)
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def figures(outputs: list[Any]) -> list[Any]:
     assert not [o for o in outputs if o.output_type == "error"]
-    figures = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(figures) >= 3
+    return [o for o in outputs if "image/png" in o.get("data", {})]
+
+
+def printed(outputs: list[Any]) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+def test_notebook__runs_headless_and_draws(exported, monkeypatch):
+    """With the tiny export in BASECAMP_OUTPUT, expect every cell to run and 3 figures."""
+    assert len(figures(run_notebook(NOTEBOOK, exported, monkeypatch))) >= 3
+
+
+def test_notebook__bc4_runs_headless_and_draws(tmp_path, monkeypatch):
+    """With a tiny BC4 export (details and events), expect 3 figures, no fallback notes, no
+    warnings: opened vs completed per week, open assigned to-dos per person, busiest projects."""
+    with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
+        assert run_export(bc4_config(box, tmp_path, options=("details", "events"))).ok
+    outputs = run_notebook(NOTEBOOKS / "bc4_activity.ipynb", tmp_path, monkeypatch)
+    assert len(figures(outputs)) == 3
+    text = printed(outputs)
+    assert "open now:" in text and "no bc4." not in text and "Warning" not in text
+
+
+def test_notebook__backpack_runs_headless_and_draws(tmp_path, monkeypatch):
+    """With a tiny Backpack export, expect 2 figures: journal entries per person per month,
+    pages with the most open list items."""
+    with Sandbox(api="backpack", size="tiny", rate_limit=None) as box:
+        assert run_export(backpack_config(box, tmp_path)).ok
+    outputs = run_notebook(NOTEBOOKS / "backpack_activity.ipynb", tmp_path, monkeypatch)
+    assert len(figures(outputs)) == 2
+    assert "Warning" not in printed(outputs)

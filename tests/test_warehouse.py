@@ -7,8 +7,10 @@ first, so point the variable at a database meant for tests.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from extract.families import family
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
 from tests.test_cli import assert_one_line_error, run_cli
+from transforms.dictionary import LINEAGE_NOTES
 from transforms.read import dataset
 from transforms.warehouse import WarehouseError, load_export
 
@@ -234,3 +237,172 @@ def test_load__cli_summary_and_one_line_error(export_dir):
         con.execute("ALTER TABLE bc2.todos ALTER COLUMN position TYPE VARCHAR")
     proc = run_cli("load", "-o", str(export_dir))
     assert_one_line_error(proc, 8, "bc2.todos.position", "VARCHAR", "BIGINT")
+
+
+def is_postgres(target: str) -> bool:
+    return target.startswith("postgresql://")
+
+
+def update_stats(target: str) -> dict[str, tuple[int, int, int]]:
+    """Table -> (inserted, updated, dead) row versions, from PostgreSQL's statistics."""
+    rows = query(target, "SELECT relname, n_tup_ins, n_tup_upd, n_dead_tup "
+                         "FROM pg_stat_user_tables WHERE schemaname = 'bc2'")
+    return {name: (ins, upd, dead) for name, ins, upd, dead in rows}
+
+
+def settled_stats(target: str, done: Any) -> dict[str, tuple[int, int, int]]:
+    """Statistics once ``done(stats)`` holds: a closed loader's counts reach the collector a
+    moment after it disconnects (the positive signal avoids asserting on stale zeros)."""
+    for _ in range(100):
+        stats = update_stats(target)
+        if done(stats):
+            return stats
+        time.sleep(0.1)
+    raise AssertionError(f"statistics never settled: {stats}")
+
+
+def test_load__unchanged_reload_updates_no_row(export_dir, target):
+    """With an export reloaded unchanged, then with other run stamps, expect 0 rows updated."""
+    first = load_export(export_dir, target)
+    again = load_export(export_dir, target)
+    assert again.updated_rows == 0 and again.new_rows == 0 and again.rows == first.rows
+    rewrite_partition(export_dir, "todos", lambda t: t.set_column(
+        t.schema.get_field_index("_run_id"), "_run_id", pa.array(["later"] * t.num_rows)))
+    stamped = load_export(export_dir, target)
+    assert stamped.updated_rows == 0
+    assert "loaded " in stamped.summary() and "0 updated" in stamped.summary()
+
+
+def change_content(out: Path, todo: int) -> None:
+    """Set one to-do's content to "Changed once" in the Parquet file that holds it."""
+    path = next(p for p in sorted((out / "bc2" / "todos").rglob("*.parquet"))
+                if todo in pq.read_table(p, columns=["id"])["id"].to_pylist())
+    table = pq.read_table(path)
+    content = [("Changed once" if i == todo else c) for i, c in
+               zip(table["id"].to_pylist(), table["content"].to_pylist(), strict=True)]
+    pq.write_table(table.set_column(table.schema.get_field_index("content"), "content",
+                                    pa.array(content)), path)
+
+
+def test_load__one_changed_row_updates_exactly_that_row(export_dir, target):
+    """With one to-do's content changed in the Parquet, expect one update, others untouched."""
+    load_export(export_dir, target)
+    victim = query(target, "SELECT min(id) FROM bc2.todos")[0][0]
+    untouched = query(target, f"SELECT id, content FROM bc2.todos WHERE id <> {victim} "
+                              "ORDER BY id")
+    change_content(export_dir, victim)
+    result = load_export(export_dir, target)
+    assert result.updated_rows == 1 and result.new_rows == 0
+    assert [t.table for t in result.tables if t.updated_rows] == ["todos"]
+    assert query(target, f"SELECT content FROM bc2.todos WHERE id = {victim}") \
+        == [("Changed once",)]
+    assert query(target, f"SELECT id, content FROM bc2.todos WHERE id <> {victim} "
+                         "ORDER BY id") == untouched
+
+
+def test_load__postgres_reload_leaves_no_updated_or_dead_rows(export_dir, target):
+    """With PostgreSQL, an unchanged reload then a one-row change: n_tup_upd ends at exactly 1
+    (todos), so the unchanged reload wrote no row version and left no dead tuple."""
+    if not is_postgres(target):
+        pytest.skip("pg_stat_user_tables is PostgreSQL's")
+    first = load_export(export_dir, target)
+    stats = settled_stats(target, lambda s: sum(v[0] for v in s.values()) == first.new_rows)
+    assert sum(v[1] for v in stats.values()) == 0
+    load_export(export_dir, target)
+    victim = query(target, "SELECT min(id) FROM bc2.todos")[0][0]
+    change_content(export_dir, victim)
+    load_export(export_dir, target)
+    stats = settled_stats(target, lambda s: s["todos"][1] > 0)
+    updated = {name: upd for name, (_, upd, _) in stats.items() if upd}
+    assert updated == {"todos": 1}
+    assert sum(dead for _, _, dead in stats.values()) <= 1
+    assert sum(ins for ins, _, _ in stats.values()) == first.new_rows
+
+
+def comments(target: str, table: str) -> tuple[str | None, dict[str, str | None]]:
+    """The table's comment and its columns' comments, read back from the catalog."""
+    if is_postgres(target):
+        doc = query(target, f"SELECT obj_description('bc2.{table}'::regclass, 'pg_class')")
+        rows = query(target, f"""
+            SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a
+            WHERE a.attrelid = 'bc2.{table}'::regclass AND a.attnum > 0
+              AND NOT a.attisdropped""")
+    else:
+        doc = query(target, "SELECT comment FROM duckdb_tables() "
+                            f"WHERE schema_name = 'bc2' AND table_name = '{table}'")
+        rows = query(target, "SELECT column_name, comment FROM duckdb_columns() "
+                             f"WHERE schema_name = 'bc2' AND table_name = '{table}'")
+    return doc[0][0], dict(rows)
+
+
+def test_load__tables_and_columns_carry_the_dictionary(export_dir, target):
+    """With a load, expect table docs and column notes from the declarations as comments."""
+    load_export(export_dir, target)
+    registry = family("bc2").registry
+    doc, columns = comments(target, "todos")
+    assert doc == registry["todos"].doc and doc
+    assert columns["_unparsed"] == LINEAGE_NOTES["_unparsed"]
+    assert columns["id"] == "Primary key."
+    assert columns["creator__id"] == "Source field `creator.id`, flattened."
+    assert "Partition column" in columns["project_id"]
+    assert not columns["content"]
+    doc, columns = comments(target, "accesses")
+    assert doc == registry["accesses"].doc
+    assert columns["bucket_id"].startswith("Part of the primary key.")
+
+
+def test_load__unparsed_is_json(export_dir, target):
+    """With a JSON `_unparsed` value holding a NUL, expect a JSON column (jsonb in PostgreSQL)
+    that SQL can query into, also after upgrading a warehouse where it was text."""
+    load_export(export_dir, target)
+    if is_postgres(target):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute("ALTER TABLE bc2.todos ALTER COLUMN _unparsed TYPE text")
+    else:
+        with duckdb.connect(target) as con:
+            con.execute("ALTER TABLE bc2.todos ALTER _unparsed TYPE VARCHAR")
+    assert column_types(target, "todos")["_unparsed"] in ("TEXT", "VARCHAR")
+    document = json.dumps({"due_at": "next\x00week", "position": "top"}, sort_keys=True)
+    rewrite_partition(export_dir, "todos", lambda t: t.set_column(
+        t.schema.get_field_index("_unparsed"), "_unparsed",
+        pa.array([document] + [None] * (t.num_rows - 1), pa.string())))
+    load_export(export_dir, target)
+    assert column_types(target, "todos")["_unparsed"] == ("JSONB" if is_postgres(target)
+                                                          else "JSON")
+    found = query(target, "SELECT _unparsed->>'position', _unparsed->>'due_at' FROM bc2.todos "
+                          "WHERE _unparsed IS NOT NULL")
+    assert found[0][0] == "top" and len(found) == 1
+    assert found[0][1] in ("next\ufffdweek", "next\x00week")
+    assert load_export(export_dir, target).updated_rows == 0
+
+
+def test_load__comments_are_written_only_when_they_differ(export_dir, target, monkeypatch):
+    """With a reload, expect no COMMENT statement; with one comment edited by hand, expect
+    exactly that one rewritten from the declarations."""
+    from transforms import warehouse_sql
+
+    load_export(export_dir, target)
+    written: list[str] = []
+    original = warehouse_sql.comment
+
+    def spy(kind: str, on: str, text: str) -> str:
+        written.append(on)
+        return original(kind, on, text)
+
+    monkeypatch.setattr(warehouse_sql, "comment", spy)
+    load_export(export_dir, target)
+    assert written == []
+    stale = "COMMENT ON COLUMN bc2.todos._unparsed IS 'stale'"
+    if is_postgres(target):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute(stale)
+    else:
+        with duckdb.connect(target) as con:
+            con.execute(stale)
+    load_export(export_dir, target)
+    assert written == ['"bc2"."todos"."_unparsed"']
+    assert comments(target, "todos")[1]["_unparsed"] == LINEAGE_NOTES["_unparsed"]

@@ -3,8 +3,10 @@
 One schema per API family (``bc2``), one table per Parquet table, the declared types and a
 primary key on the table's key (partition columns are ordinary columns there). Each table loads
 in its own transaction: stage the export, add columns that appeared since (drift), then merge
-by primary key, so loading the same export twice changes nothing, a newer export updates
-changed rows and adds new ones, and a failure leaves that table exactly as it was.
+by primary key, so loading the same export twice changes nothing (not one row is rewritten),
+a newer export updates the rows whose values changed and adds new ones, and a failure leaves
+that table exactly as it was. Tables and columns carry the dictionary's descriptions
+(``COMMENT ON``); ``_unparsed`` is JSON (``jsonb`` in PostgreSQL).
 
 Rows that are gone from the export are kept: an export only removes rows when its own rule
 says so (a partition replaced), and a warehouse often outlives the Parquet it was fed from.
@@ -24,8 +26,9 @@ import pyarrow.dataset as ds
 from extract.errors import ConfigError
 from extract.families import FAMILIES, family
 from transforms import warehouse_sql as sql
+from transforms.dictionary import column_notes
 from transforms.read import dataset
-from transforms.warehouse_types import WarehouseError, canonical
+from transforms.warehouse_types import UPGRADES, WarehouseError, canonical
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,9 @@ class Warehouse(Protocol):
     def close(self) -> None: ...
     def transaction(self, where: str) -> AbstractContextManager[None]: ...
     def execute(self, sql: str) -> None: ...
+    def changed(self, sql: str) -> int: ...
     def columns(self, schema: str, table: str) -> dict[str, str] | None: ...
+    def comments(self, schema: str, table: str) -> dict[str | None, str]: ...
     def count(self, relation: str) -> int: ...
     def staged(self, data: ds.Dataset, columns: list[str],
                target: str) -> AbstractContextManager[str]: ...
@@ -52,13 +57,14 @@ class Warehouse(Protocol):
 
 @dataclass(frozen=True)
 class TableLoad:
-    """What one table's load did: rows in the export, rows new to the warehouse."""
+    """What one table's load did: rows in the export, rows new to the warehouse, rows updated."""
 
     api: str
     table: str
     rows: int
     new_rows: int
     added_columns: tuple[str, ...] = ()
+    updated_rows: int = 0
 
 
 @dataclass
@@ -76,9 +82,13 @@ class LoadResult:
     def new_rows(self) -> int:
         return sum(t.new_rows for t in self.tables)
 
+    @property
+    def updated_rows(self) -> int:
+        return sum(t.updated_rows for t in self.tables)
+
     def summary(self) -> str:
-        return (f"loaded {len(self.tables)} tables, {self.rows:,} rows ({self.new_rows:,} new) "
-                f"into {self.target} in {self.seconds:.1f}s")
+        return (f"loaded {len(self.tables)} tables, {self.rows:,} rows ({self.new_rows:,} new, "
+                f"{self.updated_rows:,} updated) into {self.target} in {self.seconds:.1f}s")
 
 
 def connect(target: str | Path) -> Warehouse:
@@ -145,8 +155,9 @@ def load_export(output: Path | str, to: str | Path | None = None,
 
 
 def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> TableLoad:
-    """Stage, evolve, merge: one transaction, so a failure leaves the table as it was."""
-    spec = family(api).registry[name]
+    """Stage, evolve, describe, merge: one transaction, so a failure leaves the table as it was."""
+    fam = family(api)
+    spec = fam.registry[name]
     data = dataset(output, api, name)
     declared = spec.arrow_schema().names
     found = data.schema.names
@@ -164,20 +175,38 @@ def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> Table
             added: list[str] = []
         else:
             added = evolve(warehouse, target, f"{api}.{name}", existing, columns)
+        describe(warehouse, api, name, spec.doc, column_notes(fam, spec), columns)
         before = warehouse.count(target)
         with warehouse.staged(data, list(columns), target) as staged:
             rows = warehouse.count(staged)
-            warehouse.execute(sql.merge(target, staged, list(columns), spec.key))
+            changed = warehouse.changed(sql.merge(target, staged, list(columns), spec.key))
         new_rows = warehouse.count(target) - before
-    return TableLoad(api, name, rows, new_rows, tuple(added))
+    return TableLoad(api, name, rows, new_rows, tuple(added), max(changed - new_rows, 0))
+
+
+def describe(warehouse: Warehouse, api: str, name: str, doc: str, notes: dict[str, str],
+             columns: dict[str, str]) -> None:
+    """The dictionary's table doc (key None) and column notes as comments; only those that
+    differ from the catalog's are written, so a reload leaves the catalog alone too."""
+    target = sql.relation(api, name)
+    wanted: dict[str | None, str] = {None: doc, **{c: notes.get(c, "") for c in columns}}
+    have = warehouse.comments(api, name)
+    statements = [sql.comment("TABLE", target, text) if column is None else
+                  sql.comment("COLUMN", f"{target}.{sql.quote(column)}", text)
+                  for column, text in wanted.items() if have.get(column, "") != text]
+    if statements:
+        warehouse.execute(";\n".join(statements))
 
 
 def evolve(warehouse: Warehouse, target: str, where: str, existing: dict[str, str],
            columns: dict[str, str]) -> list[str]:
-    """Add the export's new columns; refuse a column whose type changed (one-line error)."""
+    """Add the export's new columns, upgrade old spellings in place (``UPGRADES``); refuse a
+    column whose type changed otherwise (one-line error)."""
     for column, kind in columns.items():
         have = existing.get(column)
-        if have is not None and have != kind:
+        if (have, kind) in UPGRADES:
+            warehouse.execute(sql.alter_type(target, column, kind, warehouse.kind))
+        elif have is not None and have != kind:
             raise WarehouseError(f"{where}.{column}: the warehouse column is {have} but the "
                                  f"export has {kind}; alter or drop that column, then load again")
     added = [c for c in columns if c not in existing]

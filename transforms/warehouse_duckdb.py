@@ -47,6 +47,11 @@ class DuckDBWarehouse:
         """Fetch the result too: DuckDB refuses new work while one is pending."""
         self.con.execute(sql).fetchall()
 
+    def changed(self, sql: str) -> int:
+        """Rows an INSERT inserted or updated (DuckDB answers the count as the result)."""
+        rows = self.con.execute(sql).fetchall()
+        return int(rows[0][0]) if rows else 0
+
     def columns(self, schema: str, table: str) -> dict[str, str] | None:
         """Column -> canonical type of an existing table, or None when there is no such table."""
         rows = self.con.execute(
@@ -54,6 +59,14 @@ class DuckDBWarehouse:
             "WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? "
             "ORDER BY ordinal_position", [schema, table]).fetchall()
         return {name: from_catalog(kind) for name, kind in rows} or None
+
+    def comments(self, schema: str, table: str) -> dict[str | None, str]:
+        """Column -> comment, the table's own under None; absent or empty ones left out."""
+        where = "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?"
+        rows = self.con.execute(f"SELECT NULL, comment FROM duckdb_tables() {where} UNION ALL "
+                                f"SELECT column_name, comment FROM duckdb_columns() {where}",
+                                [schema, table, schema, table]).fetchall()
+        return {column: text for column, text in rows if text}
 
     def count(self, relation: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0])

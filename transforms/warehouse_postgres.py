@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pyarrow.dataset as ds
@@ -11,10 +13,28 @@ from psycopg.conninfo import conninfo_to_dict
 
 from extract.redact import REDACTOR
 from transforms.warehouse_sql import first_line, quote
-from transforms.warehouse_types import WarehouseError, from_catalog
+from transforms.warehouse_types import JSON_COLUMNS, WarehouseError, from_catalog
 
 STAGE = "_basecamp_stage"
 BATCH_ROWS = 50_000
+
+
+def jsonb_safe(text: str | None) -> str | None:
+    """jsonb cannot hold U+0000: such characters in strings become U+FFFD (the replacement
+    character); every other document is passed through untouched."""
+    if text is None or "\\u0000" not in text:
+        return text
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("\x00", "\ufffd")
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(clean(json.loads(text)), sort_keys=True)
 
 
 def safe_label(url: str) -> str:
@@ -56,12 +76,29 @@ class PostgresWarehouse:
     def execute(self, sql: str) -> None:
         self.conn.execute(sql.encode())
 
+    def changed(self, sql: str) -> int:
+        """Rows an INSERT inserted or updated (the command tag's count)."""
+        return max(self.conn.execute(sql.encode()).rowcount, 0)
+
     def columns(self, schema: str, table: str) -> dict[str, str] | None:
         rows = self.conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
             [schema, table]).fetchall()
         return {name: from_catalog(kind) for name, kind in rows} or None
+
+    def comments(self, schema: str, table: str) -> dict[str | None, str]:
+        """Column -> comment, the table's own under None; absent ones left out."""
+        rows = self.conn.execute(
+            "SELECT NULL, obj_description(c.oid, 'pg_class') FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND c.relname = %s UNION ALL "
+            "SELECT a.attname, col_description(c.oid, a.attnum) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+            "WHERE n.nspname = %s AND c.relname = %s",
+            [schema, table, schema, table]).fetchall()
+        return {column: text for column, text in rows if text}
 
     def count(self, relation: str) -> int:
         row = self.conn.execute(f"SELECT count(*) FROM {relation}".encode()).fetchone()
@@ -76,6 +113,10 @@ class PostgresWarehouse:
         with self.conn.cursor() as cur, \
                 cur.copy(f"COPY {STAGE} ({names}) FROM STDIN".encode()) as copy:
             for batch in data.to_batches(columns=list(columns), batch_size=BATCH_ROWS):
-                for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                values = [column.to_pylist() for column in batch.columns]
+                for i, name in enumerate(columns):
+                    if name in JSON_COLUMNS:
+                        values[i] = [jsonb_safe(v) for v in values[i]]
+                for row in zip(*values, strict=True):
                     copy.write_row(row)
         yield STAGE

@@ -25,10 +25,19 @@ VARCHAR = "VARCHAR"
 DATE = "DATE"
 TIMESTAMPTZ = "TIMESTAMPTZ"
 TIMESTAMP = "TIMESTAMP"
+JSON = "JSON"
+
+# Text columns that always hold a JSON document (or null): typed as such so SQL can query
+# into them (``_unparsed->>'due_at'``); ``jsonb`` in PostgreSQL for its operators and indexes.
+JSON_COLUMNS = frozenset({"_unparsed"})
+
+# (warehouse type, export type) pairs an existing column is converted in place for, instead of
+# refusing the load: warehouses loaded before ``_unparsed`` became JSON.
+UPGRADES = frozenset({(VARCHAR, JSON)})
 
 DIALECT_NAMES: dict[str, dict[str, str]] = {
     "duckdb": {DOUBLE: "DOUBLE"},
-    "postgresql": {DOUBLE: "DOUBLE PRECISION"},
+    "postgresql": {DOUBLE: "DOUBLE PRECISION", JSON: "JSONB"},
 }
 
 CATALOG_NAMES: dict[str, str] = {
@@ -47,11 +56,15 @@ CATALOG_NAMES: dict[str, str] = {
     "timestamptz": TIMESTAMPTZ,
     "timestamp": TIMESTAMP,
     "timestamp without time zone": TIMESTAMP,
+    "json": JSON,
+    "jsonb": JSON,
 }
 
 
 def canonical(arrow_type: pa.DataType, column: str) -> str:
     """The warehouse type for an Arrow column; nested or binary types have no rule."""
+    if column.rsplit(".", 1)[-1] in JSON_COLUMNS and pa.types.is_string(arrow_type):
+        return JSON
     if pa.types.is_integer(arrow_type):
         return BIGINT
     if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):

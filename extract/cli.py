@@ -740,7 +740,8 @@ def _global_options() -> list[click.Option]:
                      help="Also write a debug log to this file: ours, with -vv the "
                           "libraries' too (secrets are masked)."),
         click.Option(["--json", "json"], is_flag=True, expose_value=False, callback=_remember,
-                     help="One JSON document on stdout (export, step, status; see the README)."),
+                     help="One JSON document on stdout (export, step, status, tables; see the "
+                          "README)."),
     ]
 
 

@@ -257,10 +257,10 @@ def http_text(s: Snapshot) -> str:
             f"{s.throttled:,} throttled (429/503), limiter wait {s.limiter_share:.0%}")
 
 
-def outlook_text(s: Snapshot) -> str:
-    """What is left: still discovering, an ETA, or storing."""
+def outlook_text(s: Snapshot) -> str | None:
+    """What is left of the crawl: still discovering, or a percentage and an ETA."""
     if s.stage == "storing":
-        return "storing"
+        return None
     if s.discovering:
         return "discovering"
     eta = s.eta
@@ -278,9 +278,10 @@ class LogTicker:
 
     def line(self, s: Snapshot) -> str:
         failed = f", {s.failed:,} failed" if s.failed else ""
+        outlook = outlook_text(s)
         return (f"{self._now():%Y-%m-%d %H:%M:%S} progress {self._label}: "
-                f"{clock_text(s.elapsed)} {s.stage}, {s.units_text()}{failed}, {http_text(s)}, "
-                f"{outlook_text(s)}")
+                f"{clock_text(s.elapsed)} {s.stage}, {s.units_text()}{failed}, {http_text(s)}"
+                + (f", {outlook}" if outlook else ""))
 
     def show(self, snapshot: Snapshot) -> None:
         self._stream.write(self.line(snapshot) + "\n")

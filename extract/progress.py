@@ -301,7 +301,7 @@ class TerminalBar:
     def __init__(self, stream: TextIO, label: str) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=None, unit="unit", desc=label, file=stream, leave=False,
+        self._bar = tqdm(total=None, unit=" units", desc=label, file=stream, leave=False,
                          dynamic_ncols=True)
 
     @property

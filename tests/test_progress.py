@@ -264,3 +264,43 @@ def test_cli__without_a_terminal_prints_progress_lines(tmp_path: Path):
         assert LOG_LINE.match(line), line
     assert int(re.search(r"([\d,]+) requests", lines[-1])[1].replace(",", "")) > 0
     assert quiet.returncode == 0 and " progress " not in quiet.stderr, quiet.stderr
+
+
+def _sampled_export(run: Any, box: Any, output: Path) -> tuple[Any, list[Snapshot]]:
+    progress = Progress()
+    snapshots: list[Snapshot] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            snapshots.append(progress.snapshot())
+            time.sleep(0.0005)
+
+    reader = threading.Thread(target=sample)
+    reader.start()
+    try:
+        result = run(box, output, progress=progress)
+    finally:
+        stop.set()
+        reader.join()
+    snapshots.append(progress.snapshot())
+    return result, snapshots
+
+
+def test_progress__an_incremental_run_keeps_discovering_until_its_last_crawl(
+        export_to, tmp_path):
+    """With an incremental export (a feed read, then a read of what changed), expect the
+    counts to only grow across both crawls, a total fixed once discovery ends, and a final
+    count equal to the manifest's units and requests."""
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
+        export_to(box, tmp_path)
+        box.mutate(12, seed=5)
+        result, snapshots = _sampled_export(export_to, box, tmp_path)
+    assert result.manifest["mode"] == "incremental"
+    assert result.manifest["units"] > 2  # the feed read is two units; the rest read changes
+    ended = next(i for i, s in enumerate(snapshots) if not s.discovering)
+    assert all(s.found == snapshots[ended].found for s in snapshots[ended:])
+    assert [s.done for s in snapshots] == sorted(s.done for s in snapshots)
+    assert snapshots[-1].stage == "storing"
+    assert snapshots[-1].done == snapshots[-1].found == result.manifest["units"]
+    assert snapshots[-1].requests == result.manifest["http"]["requests"]

@@ -64,11 +64,35 @@ def _random_catalog(rng: random.Random) -> Catalog:
     return Catalog("toy", "http://toy", 50, tuple(entries))
 
 
+class _Recording(Progress):
+    """A tracker that keeps a snapshot after every unit found or finished, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshots: list[Snapshot] = []
+        self._order = threading.Lock()
+
+    def found(self, endpoint_id: str) -> None:
+        with self._order:
+            super().found(endpoint_id)
+            self.snapshots.append(self.snapshot())
+
+    def finished(self, endpoint_id: str, *, failed: bool = False) -> None:
+        with self._order:
+            super().finished(endpoint_id, failed=failed)
+            self.snapshots.append(self.snapshot())
+
+    def sample(self) -> None:
+        with self._order:
+            self.snapshots.append(self.snapshot())
+
+
 def _random_crawl(seed: int) -> tuple[list[Snapshot], Progress, int]:
-    """A crawl of a random catalog over a random page source, sampled by a busy reader."""
+    """A crawl of a random catalog over a random page source: a snapshot after every event
+    and from a busy reader in between."""
     rng = random.Random(seed)
     catalog = _random_catalog(rng)
-    progress = Progress()
+    progress = _Recording()
 
     def pages(unit: Unit) -> list[Page]:
         local = random.Random(f"{seed} {unit.url} {sorted(unit.params.items())}")
@@ -77,12 +101,11 @@ def _random_crawl(seed: int) -> tuple[list[Snapshot], Progress, int]:
             return [_page(unit, [{"id": local.randint(1, 30)}])]
         return [_page(unit, [{"id": local.randint(1, 30)} for _ in range(local.randint(0, 6))])]
 
-    snapshots: list[Snapshot] = []
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            snapshots.append(progress.snapshot())
+            progress.sample()
             time.sleep(0)
 
     reader = threading.Thread(target=sample)
@@ -95,8 +118,8 @@ def _random_crawl(seed: int) -> tuple[list[Snapshot], Progress, int]:
         stop.set()
         reader.join()
     progress.crawled()
-    snapshots.append(progress.snapshot())
-    return snapshots, progress, report.units
+    progress.sample()
+    return progress.snapshots, progress, report.units
 
 
 @pytest.mark.parametrize("seed", range(30))

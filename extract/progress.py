@@ -332,7 +332,10 @@ def watching(progress: Progress, view: View, every: float) -> Iterator[Progress]
 
     def tick() -> None:
         while not stop.wait(every):
-            view.show(progress.snapshot())
+            try:
+                view.show(progress.snapshot())
+            except (OSError, ValueError):  # stderr closed or a broken pipe: stop showing
+                return
 
     thread = threading.Thread(target=tick, name="progress", daemon=True)
     thread.start()

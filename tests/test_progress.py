@@ -327,3 +327,36 @@ def test_progress__an_incremental_run_keeps_discovering_until_its_last_crawl(
     assert snapshots[-1].stage == "storing"
     assert snapshots[-1].done == snapshots[-1].found == result.manifest["units"]
     assert snapshots[-1].requests == result.manifest["http"]["requests"]
+
+
+def test_progress__rates_and_limiter_wait_come_from_the_last_window():
+    """With a moved clock, two workers and HTTP counters fed by hand, expect the request rate,
+    the share of worker time spent waiting for the limiter and the 429/503 count of the last
+    window, and an ETA from the units finished in it."""
+    from extract.http import HttpStats
+
+    now = [100.0]
+    progress = Progress(clock=lambda: now[0], window=10.0)
+    stats = HttpStats()
+    progress.watch(stats, workers=2)
+    catalog = Catalog("toy", "http://toy", 50, (Endpoint("all", "/all.json", "t"),))
+    with progress.setting_up(catalog, {"all"}):
+        for _ in range(10):
+            progress.found("all")
+    for _ in range(40):
+        stats.record(200, 0.0)
+    now[0] = 110.0
+    first = progress.snapshot()
+    for _ in range(20):
+        stats.record(200, 0.5)
+    stats.record(429, 0.0)
+    stats.record(503, 0.0)
+    for _ in range(4):
+        progress.finished("all")
+    now[0] = 120.0
+    second = progress.snapshot()
+    assert first.request_rate == 4.0 and first.limiter_share == 0.0
+    assert (second.requests, second.throttled) == (62, 2)
+    assert second.request_rate == pytest.approx(2.2) and second.limiter_share == 0.5
+    assert second.unit_rate == pytest.approx(0.4) and second.eta == pytest.approx(15.0)
+    assert not second.discovering and second.percent == 40

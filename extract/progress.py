@@ -99,6 +99,7 @@ class Snapshot:
     request_rate: float  # per second, over the last RATE_WINDOW seconds
     unit_rate: float
     limiter_share: float  # share of worker time spent waiting for the rate limiter, same window
+    rate_limit: float | None = None  # the client-side limit, requests per second
 
     @property
     def done(self) -> int:
@@ -158,12 +159,15 @@ class Progress:
         self._crawled = False
         self._stats: HttpStats | None = None
         self._workers = 1
+        self._rate_limit: float | None = None
         self._samples: deque[tuple[float, int, int, float]] = deque([(self._started, 0, 0, 0.0)])
 
-    def watch(self, stats: HttpStats, workers: int) -> None:
-        """Read request counts from ``stats``; ``workers`` share the limiter's wait."""
+    def watch(self, stats: HttpStats, workers: int, rate_limit: float | None = None) -> None:
+        """Read request counts from ``stats``; ``workers`` share the limiter's wait;
+        ``rate_limit`` (requests per second) is shown beside the rate."""
         with self._lock:
             self._stats, self._workers = stats, max(workers, 1)
+            self._rate_limit = rate_limit
 
     @contextmanager
     def setting_up(self, catalog: Catalog, selected: Iterable[str]) -> Iterator[None]:
@@ -223,7 +227,7 @@ class Progress:
             then, done_then, requests_then, waited_then = self._samples[0]
             self._samples.append((now, done, requests, waited))
             span = now - then
-            workers = self._workers
+            workers, rate_limit = self._workers, self._rate_limit
             stage = "storing" if self._crawled else "crawling"
             failed = self._failed
         return Snapshot(
@@ -235,6 +239,7 @@ class Progress:
             request_rate=(requests - requests_then) / span if span > 0 else 0.0,
             unit_rate=(done - done_then) / span if span > 0 else 0.0,
             limiter_share=min(1.0, (waited - waited_then) / (span * workers)) if span > 0 else 0.0,
+            rate_limit=rate_limit,
         )
 
 
@@ -253,7 +258,8 @@ def clock_text(seconds: float) -> str:
 
 def http_text(s: Snapshot) -> str:
     """Requests, rate and throttling, in words for a log line."""
-    return (f"{s.requests:,} requests ({s.request_rate:.1f}/s), {s.retries:,} retries, "
+    limit = f", limit {s.rate_limit:.3g}/s" if s.rate_limit else ""
+    return (f"{s.requests:,} requests ({s.request_rate:.1f}/s{limit}), {s.retries:,} retries, "
             f"{s.throttled:,} throttled (429/503), limiter wait {s.limiter_share:.0%}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import os
 import re
@@ -38,6 +40,12 @@ from extract.progress import (
     watching,
 )
 from extract.redact import REDACTOR
+from extract.summary import (
+    account_entry,
+    export_document,
+    failed_entry,
+    status_document,
+)
 
 log = logging.getLogger("extract")
 
@@ -52,37 +60,74 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(context_settings=CONTEXT)
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a debug log to this file (secrets are masked).")
 @click.version_option(package_name="basecamp-extract")
-def cli(verbose: int, log_file: Path | None) -> None:
-    """Extract Basecamp 2 and Backpack accounts into typed, partitioned Parquet."""
-    configure_logging(verbose, log_file)
+def cli() -> None:
+    """Extract Basecamp 2, Basecamp 4 and Backpack accounts into typed, partitioned Parquet.
+
+    The options -v, --log-file and --json go before or after the command:
+    `basecamp-extract -v export` and `basecamp-extract export -v` are the same.
+    """
+    _apply_globals()
 
 
 cli.add_command(auth)
+auth.short_help = "Basecamp 4 sign-in (Launchpad) and its accounts."
+auth.commands["login"].short_help = "Sign in with a browser and save the Basecamp 4 tokens."
+auth.commands["accounts"].short_help = "List the Basecamp 4 accounts the token reaches."
+# A first line that fits the command list, for commands whose docstring lives elsewhere.
+SHORT_HELP = {"tables": "List the output tables: key, partitions and what each holds."}
+
+OUR_LOGGERS = ("extract", "transforms", "sandbox")
+# Below -vvv these say only what our own retries already report (pool full, retrying).
+QUIET_LIBRARIES = {"urllib3": logging.ERROR}
+
+
+class Verbosity(logging.Filter):
+    """Our records from one level, libraries' (urllib3, requests_cache, filelock…) from another.
+
+    A filter on the handler rather than logger levels, so nothing outlives the command.
+    """
+
+    def __init__(self, ours: int, libraries: int) -> None:
+        super().__init__()
+        self.ours, self.libraries = ours, libraries
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        top = record.name.split(".", 1)[0]
+        if top in OUR_LOGGERS:
+            return record.levelno >= self.ours
+        if self.libraries > logging.DEBUG:
+            return record.levelno >= max(self.libraries, QUIET_LIBRARIES.get(top, 0))
+        return record.levelno >= self.libraries
 
 
 def configure_logging(verbose: int, log_file: Path | None) -> None:
+    """-v: our INFO (progress, decisions); -vv: our DEBUG; -vvv: libraries' DEBUG too.
+
+    --log-file is the debug log: our DEBUG whatever -v says, and from -vv the libraries' DEBUG
+    as well (their request lines are where a leaked secret would show; the redactor masks it).
+    """
     root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "basecamp_extract", False):
+            handler.close()
     root.handlers.clear()
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    ours = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    libraries = logging.DEBUG if verbose >= 3 else logging.WARNING
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(level)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(Verbosity(ours, libraries))
     console.addFilter(REDACTOR)
     root.addHandler(console)
-    root.setLevel(level)
-    if verbose < 2:
-        logging.getLogger("urllib3").setLevel(logging.ERROR)
+    root.setLevel(ours if log_file is None else logging.DEBUG)
     if log_file is not None:
         handler = logging.FileHandler(log_file, encoding="utf-8")
-        handler.setLevel(logging.DEBUG)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(Verbosity(logging.DEBUG,
+                                    logging.DEBUG if verbose >= 2 else logging.WARNING))
         handler.addFilter(REDACTOR)
+        handler.basecamp_extract = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-        root.setLevel(logging.DEBUG)
 
 
 def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -182,7 +227,7 @@ def shrink_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @shrink_option
 @click.option("--steps", help="Comma-separated steps to run (default: all). See `steps`.")
 def export(steps: str | None, **options: Any) -> None:
-    """Export every step of one account into Parquet.
+    """Export one account (or every Basecamp 4 account) into Parquet.
 
     Without credentials this exports the built-in sandbox:
 
@@ -192,9 +237,12 @@ def export(steps: str | None, **options: Any) -> None:
 
         basecamp-extract export --account 123 --username me@example.com --password … \\
             --user-agent "MyApp (me@example.com)"
+
+    With --json, stdout holds one JSON document (extract/schemas/export-v1.json) and
+    nothing else, also when the run fails; the exit code is the same as without it.
     """
     chosen = [s.strip() for s in steps.split(",") if s.strip()] if steps else None
-    _run(chosen, options)
+    _run(chosen, options, "export")
 
 
 @cli.command()
@@ -202,8 +250,8 @@ def export(steps: str | None, **options: Any) -> None:
 @export_options
 @shrink_option
 def step(name: str, **options: Any) -> None:
-    """Run one extract step: `basecamp-extract step todos`."""
-    _run([name], options)
+    """Export one step of an account: `basecamp-extract step todos`."""
+    _run([name], options, "step")
 
 
 @cli.command("steps")
@@ -256,7 +304,10 @@ def list_tables(api: str, columns: bool) -> None:
 def sandbox(api: str, size: str, host: str, port: int, username: str, password: str,
             token: str, rate_limit: str | None, faults: float, fault_seed: int,
             request_log: Path | None) -> None:
-    """Serve the built-in fake API on loopback: `basecamp-extract sandbox --port 8765`."""
+    """Serve a fake Basecamp 2, Basecamp 4 or Backpack API on loopback.
+
+    `basecamp-extract sandbox --api bc4 --port 8765`; export it with --base-url.
+    """
     from sandbox import Credentials as SandboxCredentials
     from sandbox import Sandbox
 
@@ -282,60 +333,71 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
               default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
               help="Output directory [env BASECAMP_OUTPUT].")
 def status(output: Path) -> None:
-    """Bookmarks, the last run and what the next run will do, per API and account."""
-    from extract.journal import pending
-    from extract.state import DamagedState, load_state
-
-    found = False
-    for api in sorted(FAMILIES):
-        fam = family(api)
-        folder = output / api / "_state"
-        runs = output / api / "_runs"
-        accounts = {p.stem for p in _glob(folder, "*.json")} | \
-            {p.name for p in _glob(runs, "*=*") if p.is_dir()}
-        for account in sorted(accounts):
-            found = True
-            click.echo(f"{api} {account}")
-            try:
-                state = load_state(folder / f"{account}.json")
-            except DamagedState as exc:
-                click.echo(f"  state:      {exc.one_line()}")
-                continue
-            waiting = pending(runs / account)
-            last = state.last_run if state else {}
-            click.echo(f"  last run:   {last.get('mode', '-')} {last.get('started_at', '-')}, "
-                       f"{_number(last.get('requests', 0))} requests, "
-                       f"{_number(last.get('rows', 0))} rows")
-            click.echo(f"  last full:  {state.last_full if state else '-'}")
-            feed = fam.feed() if fam.feed is not None else None
-            usable = False
-            for name, mark in (state.bookmarks if state else {}).items():
-                since = mark.get("since") if isinstance(mark, dict) else mark
-                problem = feed.check(mark) if feed is not None and name == feed.name else None
-                usable |= feed is not None and name == feed.name and not problem
-                click.echo(f"  bookmark:   {name} since {since}"
-                           + (f" (cannot be used: {problem})" if problem else ""))
-            if waiting:
-                nxt = f"resume: {waiting} completed unit(s) are read from disk, the rest fetched"
-            elif usable:
-                nxt = "incremental (only what changed; --full for everything)"
-            else:
-                nxt = "full export"
-            click.echo(f"  next run:   {nxt}")
-    if not found:
+    """Per account: the last run, bookmarks and the next run."""
+    document = status_document(output)
+    if _wants_json():
+        _emit_json(document)
+        return
+    for entry in document["accounts"]:
+        for line in status_lines(entry):
+            click.echo(line)
+    if not document["accounts"]:
         click.echo(f"no export state under {output}; the next run is a full export")
+
+
+NEXT_RUN = {"full": "full export",
+            "incremental": "incremental (only what changed; --full for everything)"}
+
+
+def status_lines(entry: dict[str, Any]) -> list[str]:
+    """The human `status` block of one account, from its JSON entry."""
+    lines = [f"{entry['api']} {entry['account_dir']}"]
+    if entry["state_error"]:
+        return [*lines, f"  state:      {entry['state_error']}"]
+    last, attempt = entry["last_run"], entry["last_attempt"]
+    failed = attempt is not None and attempt["status"] != "ok" and (
+        last is None or attempt["run_id"] != last.get("run_id"))
+    if last:
+        lines.append(f"  last run:   {last.get('mode', '-')} {last.get('started_at', '-')}, "
+                     f"{_number(last.get('requests', 0))} requests, "
+                     f"{_number(last.get('rows', 0))} rows written")
+    elif failed:
+        lines.append(f"  last run:   no successful run yet; last attempt failed "
+                     f"({_attempt_problems(attempt)}; see manifest {attempt['manifest']})")
+    else:
+        lines.append("  last run:   no successful run yet")
+    if last and failed:
+        lines.append(f"  last try:   failed {attempt['started_at']} "
+                     f"({_attempt_problems(attempt)}; see manifest {attempt['manifest']})")
+    lines.append(f"  last full:  {entry['last_full'] or '-'}")
+    for mark in entry["bookmarks"]:
+        lines.append(f"  bookmark:   {mark['name']} since {mark['since']}"
+                     + (f" (cannot be used: {mark['problem']})" if mark["problem"] else ""))
+    nxt = entry["next_run"]
+    if nxt["mode"] == "resume":
+        text = (f"resume: {nxt['resumed_units']} completed unit(s) are read from disk, "
+                "the rest fetched")
+    else:
+        text = NEXT_RUN[nxt["mode"]]
+    lines.append(f"  next run:   {text}")
+    return lines
+
+
+def _attempt_problems(attempt: dict[str, Any]) -> str:
+    parts = []
+    if attempt["failures"]:
+        parts.append(f"{attempt['failures']} unit(s) failed")
+    if attempt["shrink_refused"]:
+        parts.append(f"{attempt['shrink_refused']} shrink(s) refused")
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _glob(folder: Path, pattern: str) -> list[Path]:
-    """Entries of a folder that may be missing, unreadable or a file."""
-    try:
-        return list(folder.glob(pattern)) if folder.is_dir() else []
-    except OSError:
-        return []
 
 
 @cli.command()
@@ -348,9 +410,10 @@ def _glob(folder: Path, pattern: str) -> list[Path]:
               help="DuckDB file (default OUTPUT/warehouse.duckdb) or "
                    "postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
 def load(output: Path, api: str | None, target: str | None) -> None:
-    """Load an export into a warehouse, merging by primary key: `basecamp-extract load`.
+    """Load an export into DuckDB or PostgreSQL, merging by primary key.
 
-    One schema per API (bc2), one typed table per Parquet table. Loading again updates
+    `basecamp-extract load` loads OUTPUT into OUTPUT/warehouse.duckdb. One schema per API
+    (bc2), one typed table per Parquet table. Loading again updates
     changed rows and adds new ones; rows gone from the export are kept.
     """
     from transforms.warehouse import load_export
@@ -365,31 +428,68 @@ def load(output: Path, api: str | None, target: str | None) -> None:
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default OUTPUT/report.html).")
 def report(output: Path, target: Path | None) -> None:
-    """Write a self-contained HTML report of an export: `basecamp-extract report`."""
+    """Write a self-contained HTML report of an export.
+
+    `basecamp-extract report` writes OUTPUT/report.html.
+    """
     from transforms.report import write_report
 
     path, tables, charts = write_report(output, target)
     click.echo(f"report of {tables} tables with {charts} charts -> {path}")
 
 
-def _run(steps: list[str] | None, options: dict[str, Any]) -> None:
-    """Export one account, or every Basecamp 4 account the grant reaches when none is named."""
+def _run(steps: list[str] | None, options: dict[str, Any], command: str = "export") -> None:
+    """Export one account, or every Basecamp 4 account the grant reaches when none is named.
+
+    With --json the human summaries give way to one document on stdout, written even when
+    the run stops with an error (that account is then ``failed``, with the error line).
+    """
+    as_json = _wants_json()
     failed: list[ExportResult] = []
-    with _sandbox_if_needed(options) as target:
-        box = target.get("sandbox")
-        for account_target in _accounts(options, target):
-            config = _config(steps, options, account_target)
-            before = box.minimum_requests() if box is not None else 0  # Launchpad, earlier
-            with _progress_bar(options, f"{config.api} {config.account_id}") as progress:
-                config.progress = progress
-                result = run_export(config)
-            if box is not None:
-                result.manifest["sandbox_minimum_requests"] = box.minimum_requests() - before
-            click.echo(summary_line(result))
-            if not result.ok:
-                failed.append(result)
+    entries: list[dict[str, Any]] = []
+    current: dict[str, Any] = {"api": options["api"], "account": options["account"]}
+    try:
+        with _sandbox_if_needed(options) as target:
+            box = target.get("sandbox")
+            for account_target in _accounts(options, target):
+                current["account"] = account_target.get("account") or options["account"]
+                config = _config(steps, options, account_target)
+                current["account"] = config.account_id
+                log.info("%s account %s: exporting into %s", config.api, config.account_id,
+                         config.output)
+                before = box.minimum_requests() if box is not None else 0  # Launchpad
+                with _progress_bar(options, f"{config.api} {config.account_id}") as progress:
+                    config.progress = progress
+                    result = run_export(config)
+                if box is not None:
+                    result.manifest["sandbox_minimum_requests"] = \
+                        box.minimum_requests() - before
+                entry = account_entry(result.manifest, result.manifest_path)
+                entries.append(entry)
+                if not as_json:
+                    click.echo(summary_line(result, entry))
+                if not result.ok:
+                    failed.append(result)
+    except BasecampExtractError as exc:
+        if as_json:
+            line = REDACTOR.scrub(exc.one_line())
+            entries.append(failed_entry(current["api"], current["account"], exc.exit_code,
+                                        line))
+            _emit_json(export_document(entries, command, line, exc.exit_code))
+        raise
+    if as_json:
+        _emit_json(export_document(entries, command))
     if failed:
         raise PartialExportError(_failure_line(failed[0]))
+
+
+def _emit_json(document: dict[str, Any]) -> None:
+    """Write the one JSON document of this invocation on stdout."""
+    click.echo(json.dumps(document, indent=2, default=str))
+    JSON_SENT.append(document)
+
+
+JSON_SENT: list[dict[str, Any]] = []  # main() writes an error document only if none was
 
 
 def _failure_line(result: ExportResult) -> str:
@@ -588,11 +688,10 @@ def _progress_bar(options: dict[str, Any], label: str) -> Iterator[Progress | No
         yield progress
 
 
-def summary_line(result: ExportResult) -> str:
+def summary_line(result: ExportResult, entry: dict[str, Any] | None = None) -> str:
+    """The human one-line summary; an incremental run says what changed and what is stored."""
     m = result.manifest
-    http = m["http"]
-    rows = sum(t["rows"] for t in m["tables"].values())
-    filled = sum(1 for t in m["tables"].values() if t["rows"])
+    entry = entry or account_entry(m, result.manifest_path)
     minimum = m.get("sandbox_minimum_requests")
     floor = f" (minimum {minimum:,})" if minimum else ""
     problems = [f"{len(m['failures'])} FAILED"] if m["failures"] else []
@@ -603,11 +702,100 @@ def summary_line(result: ExportResult) -> str:
     status = ", ".join(problems) or "ok"
     if m.get("rejects"):
         status += f", {sum(m['rejects'].values()):,} rows rejected (no key, see _rejects)"
-    return (f"{m['api']} account {m['account']}: {status}, {filled} tables, {rows:,} rows, "
-            f"{http['requests']:,} requests{floor}, {http['not_modified']:,} not modified, "
-            f"{http['retries']:,} retries, "
-            f"{http['throttled_429'] + http['unavailable_503']:,} throttled (429/503), "
+    if m.get("mode") == "incremental":
+        rows = (f"{_count(entry['rows_changed'], 'row')} changed in "
+                f"{_count(entry['tables_changed'], 'table')}; "
+                f"{entry['rows_stored']:,} rows stored")
+    else:
+        filled = sum(1 for t in entry["tables"].values() if t["rows_stored"])
+        rows = f"{filled} tables, {entry['rows_stored']:,} rows stored"
+    return (f"{m['api']} account {m['account']}: {status}, {rows}, "
+            f"{entry['requests']:,} requests{floor}, {entry['not_modified']:,} not modified, "
+            f"{entry['retries']:,} retries, {entry['throttled']:,} throttled (429/503), "
             f"{m['seconds']:.1f}s -> {result.manifest_path.parent.parent.parent}")
+
+
+GLOBALS = "basecamp_extract.globals"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Fold a global option given at any level into one setting (-v counts add up)."""
+    settings = ctx.meta.setdefault(GLOBALS, {"verbose": 0, "log_file": None, "json": False})
+    if param.name == "verbose":
+        settings["verbose"] += value or 0
+    elif param.name == "log_file" and value is not None:
+        settings["log_file"] = value
+    elif param.name == "json" and value:
+        settings["json"] = True
+    return value
+
+
+def _global_options() -> list[click.Option]:
+    """Fresh option objects for one command: each command owns its parameters."""
+    return [
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_remember,
+                     help="More log output: -v progress and decisions, -vv debug, -vvv "
+                          "libraries' debug too."),
+        click.Option(["--log-file"], type=click.Path(dir_okay=False, path_type=Path),
+                     expose_value=False, callback=_remember,
+                     help="Also write a debug log to this file: ours, with -vv the "
+                          "libraries' too (secrets are masked)."),
+        click.Option(["--json", "json"], is_flag=True, expose_value=False, callback=_remember,
+                     help="One JSON document on stdout (export, step, status; see the README)."),
+    ]
+
+
+def _settings() -> dict[str, Any]:
+    ctx = click.get_current_context(silent=True)
+    empty = {"verbose": 0, "log_file": None, "json": False}
+    return ctx.meta.get(GLOBALS, empty) if ctx is not None else empty
+
+
+def _apply_globals() -> None:
+    settings = _settings()
+    configure_logging(settings["verbose"], settings["log_file"])
+
+
+def _wants_json() -> bool:
+    return bool(_settings()["json"])
+
+
+JSON_COMMANDS = {"export", "step", "status"}  # and any command declaring its own --json
+
+
+def _accept_globals(command: click.Command, top: bool = True) -> None:
+    """Give a command (and a group's commands) -v and --log-file, and --json where it is
+    offered, before or after its name. A command that declares one of them keeps its own, and
+    gets the global --json when it was given before the command's name."""
+    taken = {opt for param in command.params for opt in param.opts}
+    own_json = next((p.name for p in command.params if "--json" in p.opts), None)
+    offers_json = top or own_json is not None or command.name in JSON_COMMANDS
+    command.params.extend(o for o in _global_options() if not taken & set(o.opts)
+                          and (offers_json or "--json" not in o.opts))
+    callback = command.callback
+    group = isinstance(command, click.Group)
+    if callback is not None and not getattr(callback, "applies_globals", False):
+        @functools.wraps(callback)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            _apply_globals()
+            if _wants_json() and not group and not offers_json:
+                raise click.UsageError(f"`{command.name}` has no --json output (export, step, "
+                                       "status and tables have)")
+            if own_json and own_json in kwargs and _wants_json():
+                kwargs[own_json] = True
+            return callback(*args, **kwargs)
+
+        run.applies_globals = True  # type: ignore[attr-defined]
+        command.callback = run
+    if group:
+        for sub in command.commands.values():
+            _accept_globals(sub, top=False)
+
+
+_accept_globals(cli)
+for _name, _text in SHORT_HELP.items():
+    if _name in cli.commands:
+        cli.commands[_name].short_help = _text
 
 
 def main() -> None:
@@ -617,13 +805,29 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        _error_document(exc.exit_code, exc.format_message())
         exc.show()
         sys.exit(exc.exit_code)
     except BasecampExtractError as exc:
-        _leave(exc.exit_code, f"Error: {REDACTOR.scrub(exc.one_line())}")
+        line = REDACTOR.scrub(exc.one_line())
+        _error_document(exc.exit_code, line)
+        _leave(exc.exit_code, f"Error: {line}")
     except (KeyboardInterrupt, click.exceptions.Abort):
         _leave(130, "Error: interrupted; files already written are complete, the rest was not "
                     "changed")
+
+
+def _error_document(code: int, line: str) -> None:
+    """With --json, a failure before any document was written still answers in JSON."""
+    args = sys.argv[1:]
+    command = next((a for a in args if a in cli.commands), None)
+    if JSON_SENT or "--json" not in args or command not in ("export", "step", "status"):
+        return
+    if command == "status":
+        _emit_json({"version": 1, "command": "status", "output": "", "status": "failed",
+                    "exit_code": code, "error": line, "accounts": []})
+    else:
+        _emit_json(export_document([], command, line, code))
 
 
 def _leave(code: int, message: str) -> None:

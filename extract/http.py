@@ -16,7 +16,8 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,13 +105,35 @@ class HttpStats:
 
     ``retries`` counts every re-send: retried statuses and network errors inside the adapter,
     and re-fetches of bodies that did not decode (``count_retry``).
+    ``throttle_wait_s`` sums every request's limiter wait (workers waiting together each
+    count); ``throttle_wall_s`` is the wall-clock time at least one of them was waiting
+    (the union of the waiting intervals), the figure to set beside the run's duration.
     """
 
     requests: int = 0
     retries: int = 0
     throttle_wait_s: float = 0.0
+    throttle_wall_s: float = 0.0
     status: Counter = field(default_factory=Counter)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _waiting: int = field(default=0, repr=False)
+    _waiting_since: float = field(default=0.0, repr=False)
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around a limiter wait: the wall clock runs while any worker is inside."""
+        with self._lock:
+            if not self._waiting:
+                self._waiting_since = self.clock()
+            self._waiting += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+                if not self._waiting:
+                    self.throttle_wall_s += self.clock() - self._waiting_since
 
     def record(self, status: int | None, waited: float, *, retry: bool = False) -> None:
         with self._lock:
@@ -132,6 +155,7 @@ class HttpStats:
                 "throttled_429": self.status.get("429", 0),
                 "unavailable_503": self.status.get("503", 0),
                 "throttle_wait_s": round(self.throttle_wait_s, 3),
+                "throttle_wall_s": round(self.throttle_wall_s, 3),
                 "status": dict(sorted(self.status.items())),
             }
 
@@ -184,7 +208,8 @@ class MeteredAdapter(LimiterAdapter):
                  ) -> tuple[requests.Response | None, Exception | None]:
         """One send after the limiter; a transient failure is returned, not raised."""
         started = time.monotonic()
-        self.limiter.try_acquire(self._bucket_name(request), weight=1, blocking=True)
+        with self.stats.waiting():
+            self.limiter.try_acquire(self._bucket_name(request), weight=1, blocking=True)
         waited = time.monotonic() - started
         try:
             response = HTTPAdapter.send(self, request, **kwargs)

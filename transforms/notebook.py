@@ -64,9 +64,14 @@ class Export:
         return to_pandas(self.arrow(api, table, columns))
 
     def manifests(self, api: str = "bc2") -> list[dict[str, Any]]:
-        """The latest run's manifest of each account exported under ``api``."""
+        """The latest run's manifest of each account exported under ``api``.
+
+        Accounts are folders named for the family's account column (``account_id=`` for
+        Basecamp, ``account=`` for Backpack).
+        """
         folder = self.root / api / "_manifests"
-        return [json.loads(p.read_text()) for p in sorted(folder.glob("account_id=*/latest.json"))]
+        pattern = f"{family(api).account_column}=*/latest.json"
+        return [json.loads(p.read_text()) for p in sorted(folder.glob(pattern))]
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run SQL over the ``<api>.<table>`` views; the frame gets ``df``'s dtypes.

@@ -170,7 +170,7 @@ TABLES = Registry("bc2", [
           columns={"id": ID, **cols("subject content", STR), **STAMPS, **RECORD_FLAGS, **URLS,
                    **nested("creator", PERSON_STUB)},
           children={"comments": comments_of("Message"), "subscribers": msg_subs},
-          doc="Messages, reached through their topics."),
+          doc="Messages (their full text and subscribers)."),
     msg_subs_table,
     Table("comments", key=("id",), context=("bucket_type", "bucket_id"),
           columns={"id": ID, "commentable_type": STR, "commentable_id": ID, "content": STR,
@@ -197,8 +197,8 @@ TABLES = Registry("bc2", [
                    **nested("completer", STUB)},
           children={"comments": comments_of("Todo"), "subscribers": todo_subs,
                     "attachments": todo_files},
-          doc="Remaining, completed and trashed to-dos. `todolist` (a stale copy of the list, "
-              "trap 11) is not kept: join on `todolist_id`."),
+          doc="Remaining, completed and trashed to-dos. The API's copy of the to-do list can "
+              "be out of date, so it is not kept: join on `todolist_id`."),
     todo_subs_table,
     todo_files_table,
     Table("documents", key=("id",), partition=PROJECT,
@@ -227,7 +227,7 @@ TABLES = Registry("bc2", [
                    **nested("creator", PERSON_STUB)},
           children={"comments": comments_of("Upload"), "subscribers": upl_subs,
                     "attachments": upl_files},
-          doc="Uploads (the 'Files' of a project), reached through attachments."),
+          doc="Uploads (the 'Files' of a project) with their subscribers."),
     upl_subs_table,
     upl_files_table,
     Table("calendars", key=("id",),
@@ -252,5 +252,5 @@ TABLES = Registry("bc2", [
                    **nested("recurrence__master", {"id": ID, "url": STR, "app_url": STR})},
           date_or_time={"starts_at": "starts_on", "ends_at": "ends_on"},
           drop=frozenset({"recurring__excluding"}),
-          doc="Window view with recurrences expanded (not crawled by default)."),
+          doc="Calendar events with repeats expanded into one row each (not exported by default)."),
 ])

@@ -196,7 +196,7 @@ todo_notify, todo_notify_table = people_list("todos", "completion_subscribers", 
 todo_steps, todo_steps_table = listed("todos", "steps", "todo_id", dict(CARD_STEP))
 todo_step_people, todo_step_people_table = people_list("todos__steps", "assignees", "step_id")
 todo_steps_table = replace(todo_steps_table, children={"assignees": todo_step_people},
-                           doc="BC5 steps of a to-do (Todo.steps in openapi; no fixture yet).")
+                           doc="Steps (checklist items) of a to-do, where Basecamp offers them.")
 msg_files, msg_files_table = attachments("messages", "content_attachments", "message_id")
 doc_files, doc_files_table = attachments("documents", "content_attachments", "document_id")
 upl_files, upl_files_table = attachments("uploads", "description_attachments", "upload_id")
@@ -275,7 +275,7 @@ TABLES = Registry("bc4", [
           doc="Who has access to a project: one person row per project."),
     Table("message_types", key=("project_id", "id"), partition=PROJECT,
           columns={"id": ID, **cols("name icon", STR), **STAMPS},
-          doc="Message categories of a project (`/buckets/{id}/categories.json`)."),
+          doc="Message types (categories) of a project."),
     Table("todosets", key=("id",), partition=PROJECT,
           columns={**TOOL, "position": INT, "name": STR, "completed": BOOL,
                    **cols("completed_ratio todolists_url app_todolists_url todos_url "
@@ -289,7 +289,7 @@ TABLES = Registry("bc4", [
                           "group_position_url bubble_up_url comments_app_url", STR)},
           children={"description_attachments": list_files},
           doc="To-do lists and their groups. A group has `parent__type` Todolist and "
-              "`group_position_url`; `is_group` comes from the crawl (row constants)."),
+              "`group_position_url`; `is_group` is true for groups."),
     list_files_table,
     Table("todos", key=("id",), partition=PROJECT,
           columns={**RECORDING, **COMMENTABLE, **BOOSTABLE, "position": INT,
@@ -358,7 +358,7 @@ TABLES = Registry("bc4", [
     Table("campfires", key=("id",), partition=PROJECT,
           columns={**TOOL, "subscription_url": STR, "position": INT,
                    **cols("topic lines_url files_url", STR)},
-          doc="Campfires (chats). `/chats.json` is account-wide: project_id = bucket.id."),
+          doc="Campfires (chats); `project_id` is the project they belong to."),
     Table("campfire_lines", key=("id",), partition=PROJECT,
           columns={**RECORDING, **BOOSTABLE, **rich("content")},
           children={"attachments": line_files},
@@ -482,7 +482,7 @@ TABLES = Registry("bc4", [
                    "last_needle_color": STR,
                    **cols("last_needle_position previous_needle_position", INT)},
           children={"description_attachments": gauge_files},
-          doc="Project progress gauges (`/reports/gauges.json`: project_id = bucket.id)."),
+          doc="Project progress gauges; `project_id` is the project they measure."),
     gauge_files_table,
     Table("gauge_needles", key=("id",), partition=PROJECT,
           columns={**RECORDING, **COMMENTABLE, **BOOSTABLE, **rich("description"),
@@ -506,8 +506,8 @@ TABLES = Registry("bc4", [
           children={"content_attachments": rec_content, "description_attachments": rec_desc,
                     "service__valid_patterns": Child("recordings__service__valid_patterns",
                                                      {"recording_id": "id"})},
-          doc="The generic projection from `/projects/recordings.json?type=…` (every status); "
-              "thin on type-specific fields. Account-wide: project_id = bucket.id."),
+          doc="Every recording (message, to-do, document…) of every status in one table, "
+              "with the fields all types share; `project_id` is its project."),
     rec_content_table,
     rec_desc_table,
     scalar_list("recordings", "service__valid_patterns", "recording_id", STR),

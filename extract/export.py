@@ -158,8 +158,7 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     run_id = new_run_id()
     stats = HttpStats()
     progress = config.progress or Progress()
-    progress.watch(stats, config.workers,
-                   config.rate_limit.per_second if config.rate_limit else None)
+    progress.watch(stats, config.workers, config.rate_limit)
     if session is None:
         session = build_session(HttpSettings(
             user_agent=config.user_agent,

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Protocol, TextIO
 
 from extract.catalog.model import Catalog, Endpoint
-from extract.http import HttpStats
+from extract.http import HttpStats, RateLimit
 
 RATE_WINDOW = 30.0  # seconds the request rate, unit rate and ETA are measured over
 BAR_REFRESH = 0.25  # seconds between redraws of the terminal bar
@@ -99,7 +99,7 @@ class Snapshot:
     request_rate: float  # per second, over the last RATE_WINDOW seconds
     unit_rate: float
     limiter_share: float  # share of worker time spent waiting for the rate limiter, same window
-    rate_limit: float | None = None  # the client-side limit, requests per second
+    rate_limit: RateLimit | None = None  # the client-side limit
 
     @property
     def done(self) -> int:
@@ -159,12 +159,14 @@ class Progress:
         self._crawled = False
         self._stats: HttpStats | None = None
         self._workers = 1
-        self._rate_limit: float | None = None
+        self._rate_limit: RateLimit | None = None
         self._samples: deque[tuple[float, int, int, float]] = deque([(self._started, 0, 0, 0.0)])
 
-    def watch(self, stats: HttpStats, workers: int, rate_limit: float | None = None) -> None:
+    def watch(self, stats: HttpStats, workers: int, rate_limit: RateLimit | None = None
+              ) -> None:
         """Read request counts from ``stats``; ``workers`` share the limiter's wait;
-        ``rate_limit`` (requests per second) is shown beside the rate."""
+        ``rate_limit`` is shown beside the rate (a sliding window: bursts can beat its
+        average)."""
         with self._lock:
             self._stats, self._workers = stats, max(workers, 1)
             self._rate_limit = rate_limit
@@ -258,7 +260,8 @@ def clock_text(seconds: float) -> str:
 
 def http_text(s: Snapshot) -> str:
     """Requests, rate and throttling, in words for a log line."""
-    limit = f", limit {s.rate_limit:.3g}/s" if s.rate_limit else ""
+    limit = (f", limit {s.rate_limit.requests}/{s.rate_limit.seconds:g}s"
+             if s.rate_limit else "")
     return (f"{s.requests:,} requests ({s.request_rate:.1f}/s{limit}), {s.retries:,} retries, "
             f"{s.throttled:,} throttled (429/503), limiter wait {s.limiter_share:.0%}")
 

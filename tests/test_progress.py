@@ -32,7 +32,7 @@ from tests.conftest import cli_env, export_command
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d progress bc2 \d+: \d+:\d\d:\d\d "
                       r"(crawling|storing), [\d,]+/[\d,]+\+? units \(account .*\), "
-                      r"[\d,]+ requests \([\d.]+/s(, limit [\d.]+/s)?\), [\d,]+ retries, "
+                      r"[\d,]+ requests \([\d.]+/s(, limit \d+/[\d.]+s)?\), [\d,]+ retries, "
                       r"[\d,]+ throttled "
                       r"\(429/503\), limiter wait \d+%"
                       r"(, discovering|, \d+%(, ETA \d+:\d\d:\d\d)?)?$")
@@ -334,12 +334,12 @@ def test_progress__rates_and_limiter_wait_come_from_the_last_window():
     """With a moved clock, two workers and HTTP counters fed by hand, expect the request rate,
     the share of worker time spent waiting for the limiter and the 429/503 count of the last
     window, and an ETA from the units finished in it."""
-    from extract.http import HttpStats
+    from extract.http import HttpStats, RateLimit
 
     now = [100.0]
     progress = Progress(clock=lambda: now[0], window=10.0)
     stats = HttpStats()
-    progress.watch(stats, workers=2, rate_limit=4.75)
+    progress.watch(stats, workers=2, rate_limit=RateLimit(475, 100))
     catalog = Catalog("toy", "http://toy", 50, (Endpoint("all", "/all.json", "t"),))
     with progress.setting_up(catalog, {"all"}):
         for _ in range(10):
@@ -362,5 +362,5 @@ def test_progress__rates_and_limiter_wait_come_from_the_last_window():
     assert second.unit_rate == pytest.approx(0.4) and second.eta == pytest.approx(15.0)
     assert not second.discovering and second.percent == 40
     line = LogTicker(io.StringIO(), "bc4 1").line(second)
-    assert "62 requests (2.2/s, limit 4.75/s), 0 retries, 2 throttled (429/503), limiter wait " \
+    assert "62 requests (2.2/s, limit 475/100s), 0 retries, 2 throttled (429/503), limiter wait " \
            "50%, 40%, ETA 0:00:15" in line

@@ -30,6 +30,15 @@ from extract.http import (
 from extract.oauth import LAUNCHPAD, OAuthApp, Tokens
 from extract.oauth_login import TokenStore, list_accounts
 from extract.pagination import DEFAULT_MAX_PAGES
+from extract.progress import (
+    BAR_REFRESH,
+    LOG_EVERY,
+    LogTicker,
+    Progress,
+    TerminalBar,
+    View,
+    watching,
+)
 from extract.redact import REDACTOR
 from extract.summary import (
     account_entry,
@@ -189,8 +198,12 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="Page cap per listing (hitting it warns)."),
         click.option("--keep-raw", is_flag=True,
                      help="Keep every raw response under OUTPUT/API/_raw/RUN_ID."),
-        click.option("--progress/--no-progress", default=None,
-                     help="Progress bar (default: on when stderr is a terminal)."),
+        click.option("--progress/--no-progress", default=True, show_default=True,
+                     help="Show progress on stderr: a bar on a terminal, otherwise a log line "
+                          "every --progress-every seconds."),
+        click.option("--progress-every", type=click.FloatRange(0, min_open=True),
+                     default=LOG_EVERY, show_default=True, metavar="SECONDS",
+                     help="Seconds between progress log lines when stderr is not a terminal."),
         click.option("--no-wait", is_flag=True,
                      help="If another export of the same account into the same output is "
                           "running, exit at once (code 9) instead of waiting for it."),
@@ -446,9 +459,6 @@ def _run(steps: list[str] | None, options: dict[str, Any], command: str = "expor
     current: dict[str, Any] = {"api": options["api"], "account": options["account"]}
     try:
         with _sandbox_if_needed(options) as target:
-            progress = options["progress"]
-            if progress is None:
-                progress = sys.stderr.isatty()
             box = target.get("sandbox")
             for account_target in _accounts(options, target):
                 current["account"] = account_target.get("account") or options["account"]
@@ -457,8 +467,8 @@ def _run(steps: list[str] | None, options: dict[str, Any], command: str = "expor
                 log.info("%s account %s: exporting into %s", config.api, config.account_id,
                          config.output)
                 before = box.minimum_requests() if box is not None else 0  # Launchpad
-                with _progress_bar(progress) as on_progress:
-                    config.on_progress = on_progress
+                with _progress_bar(options, f"{config.api} {config.account_id}") as progress:
+                    config.progress = progress
                     result = run_export(config)
                 if box is not None:
                     result.manifest["sandbox_minimum_requests"] = \
@@ -672,19 +682,19 @@ def _loopback_host(host: str) -> bool:
 
 
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    if not enabled:
+def _progress_bar(options: dict[str, Any], label: str) -> Iterator[Progress | None]:
+    """A bar on a terminal; otherwise a log line every --progress-every seconds, so an
+    unattended run is not blind; nothing with --no-progress."""
+    if not options["progress"]:
         yield None
         return
-    from tqdm import tqdm
-
-    with tqdm(total=0, unit="unit", desc="crawling", file=sys.stderr, leave=False) as bar:
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        yield update
+    view: View
+    if sys.stderr.isatty():
+        view, every = TerminalBar(sys.stderr, label), BAR_REFRESH
+    else:
+        view, every = LogTicker(sys.stderr, label), options["progress_every"]
+    with watching(Progress(), view, every) as progress:
+        yield progress
 
 
 def summary_line(result: ExportResult, entry: dict[str, Any] | None = None) -> str:

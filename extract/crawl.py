@@ -31,6 +31,7 @@ from extract.errors import (
 )
 from extract.journal import RunJournal
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
+from extract.progress import Progress
 from extract.redact import REDACTOR
 from extract.timezones import parse_stamp
 
@@ -94,7 +95,7 @@ class Crawl:
     def __init__(self, session: requests.Session, catalog: Catalog, base_url: str,
                  root_ctx: Mapping[str, Any], *, endpoints: Iterable[str], sink: Sink,
                  workers: int = 8, max_pages: int = DEFAULT_MAX_PAGES,
-                 preflight: str | None = None, on_unit: Callable[[int, int], None] | None = None,
+                 preflight: str | None = None, progress: Progress | None = None,
                  pages: PageSource | None = None, journal: RunJournal | None = None,
                  allow: Callable[[Unit], bool] | None = None,
                  stop: Callable[[Unit, Page], bool] | None = None) -> None:
@@ -107,7 +108,7 @@ class Crawl:
         self.workers = workers
         self.max_pages = max_pages
         self.preflight = preflight
-        self.on_unit = on_unit or (lambda done, total: None)
+        self.progress = progress or Progress()
         self.pages = pages or self._json_pages
         self.journal = journal
         self.allow = allow
@@ -140,7 +141,6 @@ class Crawl:
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
-        self._done = 0
         self._fatal: BaseException | None = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -149,13 +149,14 @@ class Crawl:
         first = [e for e in roots if e.id == self.preflight]
         pool = self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="crawl")
         try:
-            if first:
-                self._preflight(self._unit(first[0], self.root_ctx))
-            for endpoint in roots:
-                if endpoint.id != self.preflight:
-                    self._submit(self._unit(endpoint, self.root_ctx))
-            self._roots_submitted = True
-            self._release_gathers()
+            with self.progress.setting_up(self.catalog, self.selected):
+                if first:
+                    self._preflight(self._unit(first[0], self.root_ctx))
+                for endpoint in roots:
+                    if endpoint.id != self.preflight:
+                        self._submit(self._unit(endpoint, self.root_ctx))
+                self._roots_submitted = True
+                self._release_gathers()
             with self._idle:
                 while self._pending and self._fatal is None:
                     self._idle.wait()
@@ -171,12 +172,13 @@ class Crawl:
     def _preflight(self, unit: Unit) -> None:
         """The first call tells a wrong account or password apart from a missing resource."""
         self._seen.add(unit.key)
+        self.progress.found(unit.endpoint.id)
         try:
             self._execute(unit)
         except SkippedResource as exc:
             raise NotFoundError(f"account {self.root_ctx.get('account_id')} not found at "
                                 f"{self.base_url} ({exc})") from None
-        self._done += 1
+        self.progress.finished(unit.endpoint.id)
 
     def _unit(self, endpoint: Endpoint, ctx: Mapping[str, Any]) -> Unit:
         merged = {**ctx, **endpoint.context}
@@ -192,6 +194,7 @@ class Crawl:
             self._seen.add(unit.key)
             self._pending += 1
             self._running[unit.endpoint.id] += 1
+        self.progress.found(unit.endpoint.id)
         assert self._pool is not None
         try:
             self._pool.submit(self._guarded, unit)
@@ -202,12 +205,15 @@ class Crawl:
                 self._idle.notify_all()
 
     def _guarded(self, unit: Unit) -> None:
+        failed = True
         try:
             self._execute(unit)
+            failed = False
         except FATAL as exc:
             with self._lock:
                 self._fatal = self._fatal or exc
         except SkippedResource as exc:
+            failed = False
             log.info("skipped %s: %s", unit.endpoint.id, exc)
             self._record(self.report.skipped, unit, exc)
         except (BasecampExtractError, requests.RequestException) as exc:
@@ -219,13 +225,11 @@ class Crawl:
         finally:
             with self._lock:
                 self._running[unit.endpoint.id] -= 1
-            self._release_gathers()
+            self._release_gathers()  # before ``finished``: what it releases is found first
+            self.progress.finished(unit.endpoint.id, failed=failed)
             with self._idle:
                 self._pending -= 1
-                self._done += 1
-                total = self._done + self._pending
                 self._idle.notify_all()
-            self.on_unit(self._done, total)
 
     def _release_gathers(self) -> None:
         """Submit each gathering endpoint once no unit that could feed it is left, then each

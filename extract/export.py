@@ -48,6 +48,7 @@ from extract.incremental import Scope
 from extract.journal import RunJournal, run_dir
 from extract.lock import output_lock
 from extract.pagination import DEFAULT_MAX_PAGES, Page
+from extract.progress import Progress
 from extract.redact import REDACTOR
 from extract.state import DamagedState, SyncState, load_state, save_state, state_path
 from extract.timezones import zone_named
@@ -82,7 +83,7 @@ class ExportConfig:
     retry_for: float | None = None
     keep_raw: bool = False
     timezone: str | None = None
-    on_progress: Callable[[int, int], None] | None = None
+    progress: Progress | None = None
     extra_manifest: dict[str, Any] = field(default_factory=dict)
     grant: Grant | None = None
     options: tuple[str, ...] = ()
@@ -156,6 +157,8 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         REDACTOR.add(*config.grant.secrets())
     run_id = new_run_id()
     stats = HttpStats()
+    progress = config.progress or Progress()
+    progress.watch(stats, config.workers, config.rate_limit)
     if session is None:
         session = build_session(HttpSettings(
             user_agent=config.user_agent,
@@ -238,21 +241,25 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
         return _HeardCrawl(notes.answers, session, fam.catalog, config.base_url, root_ctx,
                            endpoints=endpoints, sink=observed, workers=config.workers,
                            max_pages=config.max_pages, preflight=fam.preflight,
-                           on_unit=config.on_progress, pages=pages, journal=journal,
+                           progress=progress, pages=pages, journal=journal,
                            allow=allow, stop=stop).run()
 
     everything = fam.endpoints_for(tables)
     if incremental and feed is not None:
+        progress.more_crawls(True)
         report = crawl({fam.preflight, *feed.endpoints} & everything, stop=feed.stop)
         changes = feed.changes(bookmark or {}, lambda t, cols: _stored_columns(config, fam,
                                                                                t, cols))
         plan = feed.plan(fam.registry, tables, everything, changes)
         phase["first"] = False
+        progress.more_crawls(False)
         if plan.endpoints:
             report.absorb(crawl(plan.endpoints, allow=plan.allow))
+        progress.crawled()
         written = store_incremental(config, fam, shaper, report, plan.scope, notes)
     else:
         report = crawl(everything)
+        progress.crawled()
         written = store(config, fam, shaper, report, notes)
     rejects = store_rejects(config, fam, shaper, full=not incremental and not config.steps)
     mode = "incremental" if incremental else "full"

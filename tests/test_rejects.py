@@ -91,3 +91,17 @@ def test_shaper__child_rows_of_a_keyless_record_go_with_it():
     assert "todos" in {r["table"] for r in rejected}
     assert all(r["endpoint"] == "todos_project" for r in rejected)
     assert all(json.loads(r["raw"])["content"] == "b" for r in rejected)
+
+
+def test_rejects__raw_record_leaves_out_the_fields_its_table_drops():
+    """With a keyless Backpack calendar carrying its webcal token, expect the reject's raw
+    JSON without the token: a dropped credential must not come back through _rejects."""
+    from transforms.schemas import backpack as backpack_schemas
+
+    shaper = Shaper(backpack_schemas.TABLES, {"calendars"}, "run")
+    shaper.add("calendars", [{"name": "Team", "token": "webcal-secret-123"}],
+               {"account": "acme"}, {}, member=False, fetched_at=datetime.now(UTC),
+               source="calendars")
+    (reject,) = shaper.rejects().to_pylist()
+    assert json.loads(reject["raw"]) == {"name": "Team"}
+    assert "webcal-secret-123" not in reject["raw"]

@@ -118,12 +118,19 @@ class Shaper:
                     if not missing:
                         kept[name].append(row)
                         continue
-                    raw = raw or json.dumps(record, sort_keys=True, default=str)
+                    raw = raw or self._raw(table, record)
                     self._rejects.append({
                         "table": name, "endpoint": source,
                         "reason": f"null key: {', '.join(missing)}", "raw": raw,
                         "_run_id": self.run_id, "_extracted_at": fetched_at})
         return kept
+
+    def _raw(self, table: str, record: Mapping[str, Any]) -> str:
+        """The record as JSON without the fields its table drops: some are credentials (a
+        calendar's webcal ``token``, a chatbot's keyed ``lines_url``) and must not land here."""
+        dropped = self.normalizer.table(table).drop
+        kept = {k: v for k, v in record.items() if k not in dropped}
+        return json.dumps(kept, sort_keys=True, default=str)
 
     def rejects(self) -> pa.Table:
         """Every row set aside for a null key, one row per (table, raw record)."""

@@ -74,6 +74,9 @@ class CrawlReport:
     skipped: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     count_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    # (endpoint id, context) of every unit that answered in full, empty listings included:
+    # an empty listing yields no page, so a sink alone never hears of it.
+    answered: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
 
     def absorb(self, other: CrawlReport) -> None:
         """Add a later phase's report to this one."""
@@ -83,6 +86,7 @@ class CrawlReport:
         self.skipped += other.skipped
         self.warnings += other.warnings
         self.count_mismatches += other.count_mismatches
+        self.answered += other.answered
 
 
 Sink = Callable[[Unit, Page], None]
@@ -300,6 +304,8 @@ class Crawl:
             self._spawn_children(unit, page.records)
             if self.stop is not None and self.stop(unit, page):
                 return  # a feed read far enough back; the rest is known
+        with self._lock:
+            self.report.answered.append((unit.endpoint.id, unit.ctx))
         if total is not None and fetched != total:
             self._mismatch(unit, fetched, total)
 

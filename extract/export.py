@@ -238,11 +238,13 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
 
     def crawl(endpoints: set[str], allow: Callable[[Unit], bool] | None = None,
               stop: Callable[[Unit, Page], bool] | None = None) -> CrawlReport:
-        return _HeardCrawl(notes.answers, session, fam.catalog, config.base_url, root_ctx,
-                           endpoints=endpoints, sink=observed, workers=config.workers,
-                           max_pages=config.max_pages, preflight=fam.preflight,
-                           progress=progress, pages=pages, journal=journal,
-                           allow=allow, stop=stop).run()
+        report = Crawl(session, fam.catalog, config.base_url, root_ctx, endpoints=endpoints,
+                       sink=observed, workers=config.workers, max_pages=config.max_pages,
+                       preflight=fam.preflight, progress=progress, pages=pages,
+                       journal=journal, allow=allow, stop=stop).run()
+        for endpoint_id, ctx in report.answered:
+            notes.answers.asked_unit(endpoint_id, ctx)
+        return report
 
     everything = fam.endpoints_for(tables)
     if incremental and feed is not None:
@@ -320,19 +322,6 @@ def _sync_state(path: Path, full: bool) -> SyncState:
             raise DamagedState(f"the state file {path} is not a file; delete it") from None
         log.warning("the state file %s cannot be used; --full starts it afresh", path)
         return SyncState()
-
-
-class _HeardCrawl(Crawl):
-    """A crawl that tells the shrink guard which units answered in full, empty ones too
-    (an empty listing yields no page, so the sink alone never hears of it)."""
-
-    def __init__(self, answers: Answers, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.answers = answers
-
-    def _pages(self, unit: Unit) -> Iterable[Page]:
-        yield from super()._pages(unit)
-        self.answers.asked_unit(unit.endpoint.id, unit.ctx)
 
 
 def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]],

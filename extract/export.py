@@ -6,7 +6,8 @@ and the manifest marks the table ``incomplete`` with the missing units. A stored
 replaced only when the shrink guard (``extract.guard``) lets it: a listing that answers empty
 where rows were stored, or a table losing most of its rows, leaves the stored rows as they were.
 Rows without a key go to ``_rejects`` instead of their table. A failed unit or a refused
-shrink makes the run exit 7.
+shrink makes the run exit 7. Storing itself lives in ``extract.store`` (full runs) and
+``extract.fold`` (incremental runs); this module plans, crawls and writes the manifest.
 """
 
 from __future__ import annotations
@@ -15,26 +16,19 @@ import json
 import logging
 import secrets
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 import requests
 
-from extract.catalog.model import Catalog, Endpoint, record_ctx, reshaped
+from extract.catalog.model import Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
-from extract.errors import OutputError
-from extract.families import Family, family
+from extract.families import family
+from extract.fold import store_incremental
 from extract.grant import Grant
-from extract.guard import RULE, Answers, Refusal, allowed, emptied, lost
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -44,23 +38,27 @@ from extract.http import (
     RateLimit,
     build_session,
 )
-from extract.incremental import Scope
 from extract.journal import RunJournal, run_dir
 from extract.lock import output_lock
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.progress import Progress
 from extract.redact import REDACTOR
 from extract.state import DamagedState, SyncState, load_state, save_state, state_path
+from extract.store import (
+    StoreNotes,
+    check_stored,
+    incomplete_tables,
+    store,
+    store_rejects,
+    stored_columns,
+)
 from extract.timezones import zone_named
-from transforms import parquet, upsert
-from transforms.shape import Shaper, rejects_table
+from transforms import parquet
+from transforms.shape import Shaper
 
 log = logging.getLogger(__name__)
 
-WHOLE_TABLE = "*"
 OWN_FOLDERS = ("_state", "_runs", "_manifests", "_locks", "_raw")
-WRITERS = 4
-IN_FLIGHT = 256
 
 
 @dataclass
@@ -100,32 +98,6 @@ class ExportResult:
     @property
     def ok(self) -> bool:
         return not self.manifest["failures"] and not self.manifest.get("shrink_refused")
-
-
-@dataclass
-class StoreNotes:
-    """What storing decided beyond rows written: for the manifest and the exit code."""
-
-    answers: Answers = field(default_factory=Answers)
-    refused: list[Refusal] = field(default_factory=list)
-    refused_parts: set[tuple[str, Any]] = field(default_factory=set)
-    mismatched: set[str] = field(default_factory=set)
-    contradicted: set[str] = field(default_factory=set)
-
-    def heard_counts(self, report: CrawlReport) -> None:
-        """Endpoints whose counts disagreed; those that answered empty while X-Total-Count
-        said there were rows contradict themselves, and no stored row is dropped on their
-        word."""
-        self.mismatched = {m["endpoint"] for m in report.count_mismatches}
-        self.contradicted = {m["endpoint"] for m in report.count_mismatches
-                             if m["fetched"] == 0 and m["total"] > 0}
-
-    def contradicts(self, endpoints: Iterable[str]) -> bool:
-        return bool(self.contradicted & set(endpoints))
-
-    def refuse(self, refusal: Refusal) -> None:
-        log.warning("shrink refused: %s", refusal.line())
-        self.refused.append(refusal)
 
 
 def new_run_id() -> str:
@@ -250,7 +222,7 @@ def _export(config: ExportConfig, session: requests.Session | None) -> ExportRes
     if incremental and feed is not None:
         progress.more_crawls(True)
         report = crawl({fam.preflight, *feed.endpoints} & everything, stop=feed.stop)
-        changes = feed.changes(bookmark or {}, lambda t, cols: _stored_columns(config, fam,
+        changes = feed.changes(bookmark or {}, lambda t, cols: stored_columns(config, fam,
                                                                                t, cols))
         plan = feed.plan(fam.registry, tables, everything, changes)
         phase["first"] = False
@@ -342,493 +314,6 @@ def add_records(shaper: Shaper, endpoint: Endpoint, records: list[dict[str, Any]
         shaper.add(endpoint.table, rows, group_ctx, endpoint.constants,
                    member=endpoint.is_member, fetched_at=fetched_at, thin=endpoint.thin,
                    source=endpoint.id)
-
-
-def store(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
-          notes: StoreNotes | None = None) -> dict[str, dict[str, Any]]:
-    """Write every selected table's partitions, as the module docstring says.
-
-    Partition files are written by a pool, across tables: most tables have a few small
-    partitions, so waiting table by table would leave the writers idle. At most
-    ``IN_FLIGHT`` files wait at once, which bounds the memory the queued slices hold.
-    Parents come before their child lists (a child's name extends its parent's), so a
-    refused parent's children stay with it.
-    """
-    notes = notes if notes is not None else StoreNotes()
-    notes.heard_counts(report)
-    tainted = tainted_partitions(fam, report)
-    summary: dict[str, dict[str, Any]] = {}
-    waiting: deque[_TableWrite] = deque()
-    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
-        for name in sorted(shaper.tables | set(shaper.table_names())):
-            waiting.append(_submit_table(config, fam, shaper, name, tainted, writers, notes))
-            while sum(len(w.jobs) for w in waiting) > IN_FLIGHT and len(waiting) > 1:
-                done = waiting.popleft()
-                summary[done.name] = _finish_table(config, done, tainted)
-        while waiting:
-            done = waiting.popleft()
-            summary[done.name] = _finish_table(config, done, tainted)
-    return summary
-
-
-@dataclass
-class _TableWrite:
-    name: str
-    spec: Any
-    jobs: list[Any]
-    fresh: set[Path]
-    kept: list[str]
-    rows: int
-    existing: set[Path] = field(default_factory=set)
-    held: set[Path] = field(default_factory=set)
-    refused: bool = False
-    may_empty: bool = False
-
-
-def _store_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
-                 tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                 notes: StoreNotes) -> dict[str, Any]:
-    """Write one table's partitions and drop its stale ones."""
-    return _finish_table(config, _submit_table(config, fam, shaper, name, tainted, writers,
-                                               notes), tainted)
-
-
-def _submit_table(config: ExportConfig, fam: Family, shaper: Shaper, name: str,
-                  tainted: set[tuple[str, Any]], writers: ThreadPoolExecutor,
-                  notes: StoreNotes) -> _TableWrite:
-    spec = shaper.normalizer.table(name)
-    parts = list(shaper.partitions(name))
-    shaper.release(name)
-    existing = parquet.existing_partitions(config.output, config.api, spec,
-                                           {fam.account_column: config.account_id})
-    write = _TableWrite(name, spec, [], set(), [], 0, existing,
-                        may_empty=allowed(config.allow_shrink, name, fam.registry))
-    write.refused, write.held = _guard_table(config, fam, spec, parts, write.existing, tainted,
-                                             notes)
-    for part in parts:
-        directory = parquet.partition_dir(config.output, config.api, spec, part.mapping)
-        held = write.refused or directory in write.held or (
-            directory in existing and _is_tainted(tainted, name, part.mapping, spec.partition))
-        if held:
-            write.kept.append(str(directory))
-            continue
-        write.jobs.append(writers.submit(parquet.write_partition, directory, spec, part.data))
-        write.fresh.add(directory)
-        write.rows += part.data.num_rows
-    return write
-
-
-def _finish_table(config: ExportConfig, write: _TableWrite,
-                  tainted: set[tuple[str, Any]]) -> dict[str, Any]:
-    """Wait for a table's files, then remove partitions this run no longer has."""
-    for job in write.jobs:
-        job.result()
-    name, spec = write.name, write.spec
-    stale = write.existing - write.fresh - write.held
-    if write.refused or (name, WHOLE_TABLE) in tainted:
-        stale.clear()
-    elif not write.fresh and stale and not write.may_empty:  # a table the guard cannot read
-        log.warning("%s: no rows this run; kept %d partition(s) from earlier runs", name,
-                    len(stale))
-        stale.clear()
-    for directory in stale:
-        if not _is_tainted(tainted, name, _values_of(directory), spec.partition):
-            parquet.remove_partition(directory)
-    kept = len(write.existing - write.fresh - stale) if write.existing else len(write.kept)
-    out = {"rows": write.rows, "partitions": len(write.fresh), "kept_partitions": kept}
-    if write.refused:
-        out["shrink_refused"] = True
-    return out
-
-
-def _held_with_parent(config: ExportConfig, fam: Family, spec: Any, existing: set[Path],
-                      notes: StoreNotes) -> set[Path]:
-    """A child table's stored project partitions whose parent partition the guard holds."""
-    held: set[Path] = set()
-    if "project_id" not in spec.partition:
-        return held
-    for directory in existing:
-        project = _values_of(directory).get("project_id")
-        if (spec.child_of, project) in notes.refused_parts:
-            notes.refused_parts.add((spec.name, project))
-            held.add(directory)
-    return held
-
-
-def _guard_table(config: ExportConfig, fam: Family, spec: Any, parts: list[Any],
-                 existing: set[Path], tainted: set[tuple[str, Any]],
-                 notes: StoreNotes) -> tuple[bool, set[Path]]:
-    """(refuse the whole table, stored partitions to hold) under the shrink guard.
-
-    Only this account's stored keys are read (a column-projected read). Partitions a failed
-    unit feeds are kept anyway and left out of the comparison.
-    """
-    name = spec.name
-    if not existing or name not in fam.registry or allowed(config.allow_shrink, name,
-                                                           fam.registry):
-        return False, set()
-    parent = spec.child_of
-    if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
-        notes.refused_parts.add((name, WHOLE_TABLE))
-        return True, set()
-    if parent:
-        # A child list arrives inside its parent's record: the parent row that came back says
-        # what the list is now, so a child table only follows its parent's refusals.
-        return False, _held_with_parent(config, fam, spec, existing, notes)
-    by_project = "project_id" in spec.partition
-    key = list(spec.key)
-    group = [*(["project_id"] if by_project else []),
-             *(["status"] if "status" in spec.columns else [])]
-    columns = list(dict.fromkeys([*key, *group]))
-    stored = _stored_keys(config, fam, name, existing, columns)
-    if stored is None or (name, WHOLE_TABLE) in tainted:
-        return False, set()
-    projects_tainted = {p for t, p in tainted if t == name}
-    new = [p.data.select([c for c in columns if c in p.data.column_names]) for p in parts]
-    new_rows = pa.concat_tables(new, promote_options="permissive") if new else \
-        stored.schema.empty_table()
-    if by_project and projects_tainted:
-        stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(
-            stored["project_id"], value_set=pa.array(sorted(projects_tainted), pa.int64())),
-            False)))
-    before = stored.num_rows
-    if before == 0:
-        return False, set()
-    after = new_rows.num_rows
-    feeding = fam.endpoints_into(name)
-    stated = notes.answers.stated(feeding, notes.mismatched)
-    stored = notes.answers.unstated(stored)
-    gone = lost(stored, new_rows, key)
-    if after == 0 or RULE.refuses(before, gone, stated=stated) or (
-            gone and notes.contradicts(feeding)):
-        notes.refused_parts.add((name, WHOLE_TABLE))
-        notes.refuse(Refusal(name, before, after))
-        return True, set()
-    if stated:
-        return False, set()
-    held: set[Path] = set()
-    whole = False
-    for values, count in emptied(stored, new_rows, key, group):
-        project = values.get("project_id")
-        if not notes.answers.was_asked(feeding, project):
-            continue  # the project itself is gone: its rows go with it
-        partition = {fam.account_column: config.account_id, **values}
-        if by_project:
-            held.add(parquet.partition_dir(config.output, config.api, spec, partition))
-            notes.refused_parts.add((name, project))
-        else:
-            whole = True
-        notes.refuse(Refusal(name, count, 0, partition))
-    if whole:
-        notes.refused_parts.add((name, WHOLE_TABLE))
-    return whole, held
-
-
-def _stored_keys(config: ExportConfig, fam: Family, name: str, existing: set[Path],
-                 columns: list[str]) -> pa.Table | None:
-    """This account's stored key columns of one table; None when they cannot be read (a
-    full run then replaces the unreadable files, which heals them)."""
-    try:
-        return _read_stored(config, fam, name, existing, columns)
-    except OutputError as exc:
-        log.warning("%s; this full run replaces what it can", exc)
-        return None
-
-
-def store_incremental(config: ExportConfig, fam: Family, shaper: Shaper, report: CrawlReport,
-                      scope: Scope, notes: StoreNotes | None = None
-                      ) -> dict[str, dict[str, Any]]:
-    """Write an incremental run: whole tables where listed whole, folded rows elsewhere.
-
-    A table a failed unit feeds is not folded (its stored rows stay); a fold the shrink guard
-    refuses leaves the table, and its child lists, as stored.
-    """
-    notes = notes if notes is not None else StoreNotes()
-    notes.heard_counts(report)
-    tainted = tainted_partitions(fam, report)
-    names = sorted(shaper.tables | set(shaper.table_names()))
-    whole = [n for n in names if n in scope.tables]
-    summary = {}
-    with ThreadPoolExecutor(WRITERS, thread_name_prefix="write") as writers:
-        for name in whole:
-            summary[name] = _store_table(config, fam, shaper, name, tainted, writers, notes)
-    new = {n: _merged(shaper, n) for n in names if n not in scope.tables}
-    scope.titles = {i: t for rows in new.values()
-                    if {"id", "title", "updated_at"} <= set(rows.column_names)
-                    for i, t in zip(rows["id"].to_pylist(), rows["title"].to_pylist(),
-                                    strict=True) if i is not None and t is not None}
-    names += sorted(_with_parent_titles(config, fam, scope) - set(names) - scope.tables)
-    new.update({n: fam.registry[n].file_schema().empty_table() for n in names if n not in new
-                and n not in scope.tables})
-    final: dict[str, pa.Table] = {}
-    # Parents before their children.
-    for name in sorted(new, key=lambda n: len(fam.registry.parents(n))):
-        if any(t == name for t, _ in tainted):
-            summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1}
-            continue
-        parent = fam.registry[name].child_of if name in fam.registry else None
-        if parent and (parent, WHOLE_TABLE) in notes.refused_parts:
-            notes.refused_parts.add((name, WHOLE_TABLE))
-            summary[name] = {"rows": 0, "partitions": 0, "kept_partitions": -1,
-                             "shrink_refused": True}
-            continue
-        summary[name] = _fold_table(config, fam, name, new[name], new, scope, final, notes)
-    return summary
-
-
-def _with_parent_titles(config: ExportConfig, fam: Family, scope: Scope) -> set[str]:
-    """Stored tables whose rows copy a parent's title: a retitled parent touches them."""
-    if not scope.titles:
-        return set()
-    return {name for name, spec in fam.registry.items()
-            if "parent__title" in spec.columns and (config.output / config.api / name).is_dir()}
-
-
-def _merged(shaper: Shaper, name: str) -> pa.Table:
-    parts = [p.data for p in shaper.partitions(name)]
-    shaper.release(name)
-    spec = shaper.normalizer.table(name)
-    return pa.concat_tables(parts, promote_options="permissive") if parts else \
-        spec.file_schema().empty_table()
-
-
-def _fold_table(config: ExportConfig, fam: Family, name: str, rows: pa.Table,
-                new: dict[str, pa.Table], scope: Scope,
-                final: dict[str, pa.Table], notes: StoreNotes | None = None) -> dict[str, Any]:
-    notes = notes if notes is not None else StoreNotes()
-    spec = fam.registry.get(name)
-    if spec is None:
-        return {"rows": 0, "partitions": 0, "kept_partitions": 0}
-    account = {fam.account_column: config.account_id}
-    existing = parquet.existing_partitions(config.output, config.api, spec, account)
-    stored = _read_stored(config, fam, name, existing)
-    link = upsert.parent_link(fam.registry, spec)
-    if link and link[0] in new:
-        # A child list goes with its parent row: only children of the parent rows this run
-        # keeps are new, and they replace every stored child of those parents.
-        rows = rows.filter(upsert.matches(rows, new[link[0]], link[1]))
-    if name in scope.bucket_tables and not link:
-        rows = upsert.only_buckets(rows, scope.buckets)
-        mask = upsert.in_buckets(stored, scope.buckets) if stored is not None else None
-    else:
-        parents = (new[link[0]], link[1]) if link and link[0] in new else None
-        mask = upsert.superseded(stored, spec, rows, parents, scope.filters.get(name, [])) \
-            if stored is not None else None
-    if stored is not None and link and link[0] in final:
-        orphans = pc.invert(upsert.matches(stored, final[link[0]], link[1]))
-        mask = pc.or_(mask, orphans)  # the parent row is gone (deleted, reconciled)
-    new[name] = rows
-    retitled = 0
-    if stored is not None and scope.titles:
-        stored, retitled = upsert.retitle_parents(stored, scope.titles)
-    if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
-        return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
-    combined = upsert.fold(stored, rows, mask)
-    bucketed = name in scope.bucket_tables and not link
-    if _fold_refused(config, fam, spec, stored, rows, mask, combined, notes,
-                     scope.buckets if bucketed else None, scope.filters.get(name, [])):
-        return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
-                "shrink_refused": True}
-    final[name] = combined
-    fresh = set()
-    count = 0
-    for values, part in upsert.partitions_of(spec, combined):
-        directory = parquet.partition_dir(config.output, config.api, spec, values)
-        parquet.write_partition(directory, spec, part)
-        fresh.add(directory)
-        count += part.num_rows
-    for directory in existing - fresh:
-        parquet.remove_partition(directory)
-    return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
-            "total_rows": count}
-
-
-def _fold_refused(config: ExportConfig, fam: Family, spec: Any, stored: pa.Table | None,
-                  rows: pa.Table, mask: pa.Array | None, combined: pa.Table,
-                  notes: StoreNotes, buckets: Mapping[str, set[Any]] | None = None,
-                  filters: list[Mapping[str, Any]] | None = None) -> bool:
-    """The shrink guard on a fold: removed rows (reconciled, bucket replaced, orphaned) that
-    the new rows do not bring back are lost. Refused: a fold that empties the table, a large
-    loss, a re-crawled bucket (project, calendar) or a reconciled status list that answered
-    empty where rows were stored (a status list whose X-Total-Count agreed states it)."""
-    if stored is None or mask is None or stored.num_rows == 0 or \
-            allowed(config.allow_shrink, spec.name, fam.registry):
-        return False
-    key = [k for k in spec.key if k in stored.column_names]
-    new_keys = rows.select([k for k in key if k in rows.column_names])
-    removed = notes.answers.unstated(stored.filter(mask))
-    gone = lost(removed.select(key), new_keys, key) if removed.num_rows else 0
-    refusal = None
-    feeding = fam.endpoints_into(spec.name) if spec.name in fam.registry else []
-    if not combined.num_rows or RULE.refuses(stored.num_rows, gone) or (
-            gone and notes.contradicts(feeding)):
-        refusal = Refusal(spec.name, stored.num_rows, combined.num_rows)
-    for column, values in (buckets or {}).items():
-        if refusal is not None or column not in removed.column_names or not values:
-            continue
-        inside = removed.filter(upsert.in_buckets(removed, {column: values}))
-        for group, count in emptied(inside, rows, key, [column]):
-            refusal = Refusal(spec.name, count, 0, {fam.account_column: config.account_id,
-                                                    **group})
-            break
-    listed = bool(feeding) and notes.answers.stated(feeding, notes.mismatched)
-    for wanted in filters or []:
-        if refusal is not None or listed or any(c not in removed.column_names for c in wanted):
-            continue
-        hit = removed
-        for column, value in wanted.items():
-            hit = hit.filter(pc.fill_null(pc.equal(hit[column], value), False))
-        if hit.num_rows and lost(hit.select(key), new_keys, key) == hit.num_rows:
-            refusal = Refusal(spec.name, hit.num_rows, 0,
-                              {fam.account_column: config.account_id, **wanted})
-    if refusal is None:
-        return False
-    notes.refused_parts.add((spec.name, WHOLE_TABLE))
-    notes.refuse(refusal)
-    return True
-
-
-def check_stored(config: ExportConfig, fam: Family) -> None:
-    """Before an incremental run folds into them: every stored file of this account opens.
-
-    A footer read per file (cheap); a damaged one stops the run before any request with one
-    line naming it, as nothing can be folded into rows that cannot be read. ``--full``
-    rewrites it from the API.
-    """
-    account = {fam.account_column: config.account_id}
-    for spec in fam.registry.values():
-        for directory in sorted(parquet.existing_partitions(config.output, config.api, spec,
-                                                            account)):
-            path = directory / parquet.PART_FILE
-            if not path.is_file():
-                continue
-            try:
-                pq.read_metadata(path)
-            except (pa.ArrowException, OSError) as exc:
-                raise _unreadable(path, exc) from None
-
-
-def _unreadable(path: Path, exc: BaseException) -> OutputError:
-    reason = " ".join(str(exc).split())[:160]
-    return OutputError(f"stored partition {path} cannot be read ({reason}); run again with "
-                       "--full to rebuild it from the API")
-
-
-def _stored_columns(config: ExportConfig, fam: Family, name: str,
-                    columns: list[str]) -> pa.Table | None:
-    """Some columns of one stored table of this account (for a feed's change checks)."""
-    spec = fam.registry.get(name)
-    if spec is None:
-        return None
-    existing = parquet.existing_partitions(config.output, config.api, spec,
-                                           {fam.account_column: config.account_id})
-    return _read_stored(config, fam, name, existing, columns)
-
-
-def _read_stored(config: ExportConfig, fam: Family, name: str, existing: set[Path],
-                 columns: list[str] | None = None) -> pa.Table | None:
-    """This account's stored rows of one table (only ``columns`` when given)."""
-    if not existing:
-        return None
-    from transforms.read import dataset
-
-    try:
-        found = dataset(config.output, config.api, name)
-        column = fam.account_column
-        wanted = None if columns is None else [c for c in columns if c in found.schema.names]
-        return found.to_table(columns=wanted, filter=ds.field(column) == config.account_id)
-    except (pa.ArrowException, OSError) as exc:
-        raise _unreadable(config.output / config.api / name, exc) from None
-
-
-def tainted_partitions(fam: Family, report: CrawlReport) -> set[tuple[str, Any]]:
-    """(table, project id or '*') pairs a failed unit, or what it would have reached, feeds."""
-    tainted: set[tuple[str, Any]] = set()
-    for failure in report.failures:
-        endpoints = {failure.endpoint} | _descendants(fam.catalog, failure.endpoint)
-        project = failure.ctx.get("project_id")
-        for endpoint_id in endpoints:
-            for table in fam.registry.closure([fam.catalog[endpoint_id].table]):
-                spec = fam.registry[table]
-                scoped = "project_id" in spec.partition and project is not None
-                tainted.add((table, project if scoped else WHOLE_TABLE))
-    return tainted
-
-
-def incomplete_tables(fam: Family, report: CrawlReport, stored: set[str]
-                      ) -> dict[str, list[dict[str, str]]]:
-    """Tables a failed unit feeds (directly or through what it would have reached), each
-    with the missing units, for the manifest."""
-    out: dict[str, list[dict[str, str]]] = {}
-    for failure in report.failures:
-        endpoints = {failure.endpoint} | _descendants(fam.catalog, failure.endpoint)
-        tables = fam.registry.closure([fam.catalog[e].table for e in endpoints])
-        for table in sorted(tables & stored):
-            unit = {"endpoint": failure.endpoint, "url": failure.url}
-            if unit not in out.setdefault(table, []):
-                out[table].append(unit)
-    return dict(sorted(out.items()))
-
-
-def store_rejects(config: ExportConfig, fam: Family, shaper: Shaper, *, full: bool
-                  ) -> dict[str, int]:
-    """Write the rows shaping turned away (a null key) to ``_rejects``; counts per table.
-
-    A full run of every step replaces this account's rejects; other runs add theirs to
-    what is stored, once per (table, raw record).
-    """
-    rows = shaper.rejects()
-    spec = rejects_table(fam.account_column)
-    directory = parquet.partition_dir(config.output, config.api, spec,
-                                      {fam.account_column: config.account_id})
-    stored = None
-    if (directory / parquet.PART_FILE).is_file():
-        try:
-            stored = pq.read_table(directory / parquet.PART_FILE)
-        except (pa.ArrowException, OSError):
-            stored = None  # unreadable: replaced below
-    if full or stored is None:
-        combined = rows
-    else:
-        combined = pa.concat_tables([stored, rows], promote_options="permissive")
-        combined = combined.group_by(["table", "raw"], use_threads=False).aggregate(
-            [(c, "last") for c in combined.column_names if c not in ("table", "raw")])
-        combined = combined.rename_columns(
-            [c.removesuffix("_last") for c in combined.column_names])
-    if combined.num_rows:
-        parquet.write_partition(directory, spec, combined)
-    elif full and directory.is_dir():
-        parquet.remove_partition(directory)
-    counts = rows.group_by("table").aggregate([([], "count_all")]).to_pylist()
-    return {r["table"]: r["count_all"] for r in sorted(counts, key=lambda r: r["table"])}
-
-
-def _is_tainted(tainted: set[tuple[str, Any]], table: str, values: dict[str, Any],
-                partition: Iterable[str]) -> bool:
-    if (table, WHOLE_TABLE) in tainted:
-        return True
-    project = values.get("project_id")
-    return "project_id" in partition and project is not None and (table, project) in tainted
-
-
-def _values_of(directory: Path) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for part in directory.parts:
-        if "=" in part:
-            column, _, value = part.partition("=")
-            values[column] = int(value) if value.lstrip("-").isdigit() else value
-    return values
-
-
-def _descendants(catalog: Catalog, endpoint_id: str) -> set[str]:
-    out: set[str] = set()
-    stack = [endpoint_id]
-    while stack:
-        for child in catalog.children(stack.pop()):
-            if child.id not in out:
-                out.add(child.id)
-                stack.append(child.id)
-    return out
 
 
 def write_manifest(output: Path, api: str, column: str, account: int | str,

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pytest
 
 import extract.export as export
+import extract.fold as fold
+import extract.store as store
 from extract.errors import PartialExportError
 from extract.guard import RULE, Answers, emptied, lost
 from sandbox import Sandbox
@@ -238,23 +240,23 @@ def test_fold__an_incremental_fold_that_empties_a_table_is_refused(tmp_path):
     config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
                                  credentials=export.Credentials())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 20})
-    notes = export.StoreNotes()
+    notes = store.StoreNotes()
     everything = pa.array([True] * 20)
     empty = stored.slice(0, 0)
-    assert export._fold_refused(config, fam, spec, stored, empty, everything, empty, notes)
+    assert fold._fold_refused(config, fam, spec, stored, empty, everything, empty, notes)
     most = pa.array([i < 15 for i in range(20)])
-    assert export._fold_refused(config, fam, spec, stored, empty, most, stored.slice(15),
+    assert fold._fold_refused(config, fam, spec, stored, empty, most, stored.slice(15),
                                 notes)
     some = pa.array([i < 5 for i in range(20)])
-    assert not export._fold_refused(config, fam, spec, stored, empty, some, stored.slice(5),
+    assert not fold._fold_refused(config, fam, spec, stored, empty, some, stored.slice(5),
                                     notes)
     replaced = stored.slice(0, 15)  # removed rows that came back are not lost
-    assert not export._fold_refused(config, fam, spec, stored, replaced, most, stored, notes)
+    assert not fold._fold_refused(config, fam, spec, stored, replaced, most, stored, notes)
     assert [r.table for r in notes.refused] == ["todos", "todos"]
     allowing = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
                                    credentials=export.Credentials(),
                                    allow_shrink=frozenset({"todos"}))
-    assert not export._fold_refused(allowing, fam, spec, stored, empty, everything, empty,
+    assert not fold._fold_refused(allowing, fam, spec, stored, empty, everything, empty,
                                     notes)
 
 
@@ -270,14 +272,14 @@ def test_fold__a_recrawled_bucket_answering_empty_is_refused_unless_events_said_
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 3 + [2] * 17})
     mask = pa.array([i < 3 for i in range(20)])
     empty = stored.slice(0, 0)
-    notes = export.StoreNotes()
-    assert export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3), notes,
+    notes = store.StoreNotes()
+    assert fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3), notes,
                                 {"project_id": {1}})
     assert notes.refused[0].as_dict()["partition"] == {"account_id": 1, "project_id": 1}
-    said = export.StoreNotes()
+    said = store.StoreNotes()
     said.answers.note_events([{"action": "deleted a to-do", "eventable": {"id": i}}
                               for i in range(3)])
-    assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3),
+    assert not fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3),
                                     said, {"project_id": {1}})
 
 
@@ -294,15 +296,15 @@ def test_fold__a_reconciled_status_list_answering_empty_is_refused_unless_counte
                        "status": ["archived"] * 2 + ["active"] * 18})
     mask = pa.array([i < 2 for i in range(20)])
     empty = stored.slice(0, 0)
-    notes = export.StoreNotes()
-    assert export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2), notes,
+    notes = store.StoreNotes()
+    assert fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2), notes,
                                 None, [{"status": "archived"}])
     assert notes.refused[0].partition == {"account_id": 1, "status": "archived"}
-    counted = export.StoreNotes()
+    counted = store.StoreNotes()
     for endpoint in fam.endpoints_into("todos"):
         counted.answers.heard(endpoint, 1, 3)
         counted.answers.asked_unit(endpoint, {})
-    assert not export._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2),
+    assert not fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2),
                                     counted, None, [{"status": "archived"}])
 
 

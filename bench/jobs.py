@@ -45,9 +45,9 @@ def _scaled_family(api: str, time_scale: float) -> None:
 
 def export(spec: dict[str, Any]) -> dict[str, Any]:
     from extract.export import ExportConfig, run_export
-    from extract.grant import Grant
+    from extract.families.bc4.grant import Grant
+    from extract.families.bc4.oauth import Tokens
     from extract.http import Credentials, RateLimit
-    from extract.oauth import Tokens
 
     api = spec["api"]
     _scaled_family(api, spec["time_scale"])
@@ -137,4 +137,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from extract.memory import tune
+
+    tune()  # as the CLI entry point does, before any job imports pyarrow
     raise SystemExit(main(sys.argv[1:]))

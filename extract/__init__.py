@@ -1,9 +1,4 @@
-"""Fetch: the endpoint catalogs, the crawl, HTTP, auth and the export command.
+"""Fetch: the family catalogs, the crawl, HTTP and auth, the export pipeline and the CLI.
 
-Importing the package first tunes the allocators (``extract.memory``), which only works
-before pyarrow is loaded; the command-line entry point imports this package first.
+The console script enters through ``extract.main``, which tunes the allocators first.
 """
-
-from extract.memory import tune
-
-tune()

@@ -15,11 +15,12 @@ from typing import Any
 
 import click
 
-from extract.cli_auth import auth
-from extract.errors import BasecampExtractError, ConfigError, PartialExportError
 from extract.export import ExportConfig, ExportResult, run_export
 from extract.families import FAMILIES, family
-from extract.grant import Grant
+from extract.families.bc4.auth_cli import auth
+from extract.families.bc4.grant import Grant
+from extract.families.bc4.login import TokenStore, list_accounts
+from extract.families.bc4.oauth import LAUNCHPAD, OAuthApp, Tokens
 from extract.http import (
     DEFAULT_RETRIES,
     DEFAULT_RETRY_FOR,
@@ -27,8 +28,6 @@ from extract.http import (
     RateLimit,
     require_safe_base_url,
 )
-from extract.oauth import LAUNCHPAD, OAuthApp, Tokens
-from extract.oauth_login import TokenStore, list_accounts
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.progress import (
     BAR_REFRESH,
@@ -39,13 +38,14 @@ from extract.progress import (
     View,
     watching,
 )
-from extract.redact import REDACTOR
 from extract.summary import (
     account_entry,
     export_document,
     failed_entry,
     status_document,
 )
+from transforms.errors import BasecampExtractError, ConfigError, PartialExportError
+from transforms.redact import REDACTOR
 
 log = logging.getLogger("extract")
 
@@ -277,7 +277,7 @@ def list_tables(api: str, columns: bool, as_json: bool) -> None:
     (the shape of docs/tables.md).
     """
     if as_json:
-        from transforms.dictionary import describe
+        from extract.dictionary import describe
 
         _emit_json(describe(api))
         return

@@ -19,8 +19,12 @@ from urllib.parse import urlencode
 
 import requests
 
-from extract.catalog.model import Catalog, Endpoint, dig, record_ctx
-from extract.errors import (
+from extract.catalog import Catalog, Endpoint, dig, record_ctx
+from extract.journal import RunJournal
+from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
+from extract.progress import Progress
+from extract.timezones import parse_stamp
+from transforms.errors import (
     AuthError,
     BasecampExtractError,
     ConfigError,
@@ -29,11 +33,7 @@ from extract.errors import (
     RemoteError,
     SkippedResource,
 )
-from extract.journal import RunJournal
-from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
-from extract.progress import Progress
-from extract.redact import REDACTOR
-from extract.timezones import parse_stamp
+from transforms.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 

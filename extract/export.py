@@ -24,11 +24,11 @@ from typing import Any
 
 import requests
 
-from extract.catalog.model import Endpoint, record_ctx, reshaped
+from extract.catalog import Endpoint, record_ctx, reshaped
 from extract.crawl import Crawl, CrawlReport, Unit
 from extract.families import family
+from extract.families.bc4.grant import Grant
 from extract.fold import store_incremental
-from extract.grant import Grant
 from extract.http import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRIES,
@@ -42,7 +42,6 @@ from extract.journal import RunJournal, run_dir
 from extract.lock import output_lock
 from extract.pagination import DEFAULT_MAX_PAGES, Page
 from extract.progress import Progress
-from extract.redact import REDACTOR
 from extract.state import DamagedState, SyncState, load_state, save_state, state_path
 from extract.store import (
     StoreNotes,
@@ -54,6 +53,7 @@ from extract.store import (
 )
 from extract.timezones import zone_named
 from transforms import parquet
+from transforms.redact import REDACTOR
 from transforms.shape import Shaper
 
 log = logging.getLogger(__name__)
@@ -348,8 +348,8 @@ def _decode_raw(body: bytes, zone: Any) -> tuple[list[dict[str, Any]], Any]:
     if not body.lstrip().startswith(b"<"):
         payload = json.loads(body)
         return (payload if isinstance(payload, list) else [payload]), zone
+    from extract.families.backpack.transport import ZONE_FIELD
     from extract.timezones import known
-    from extract.xmlapi import ZONE_FIELD
     from transforms.xml import records
 
     found, _ = records(body, zone)

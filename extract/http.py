@@ -31,10 +31,10 @@ from requests_ratelimiter import LimiterAdapter
 from urllib3.exceptions import NameResolutionError
 from urllib3.util.retry import Retry
 
-from extract.errors import ConfigError, RemoteError
 from extract.origin import is_loopback, refuse_other_origin
 from extract.retrying import DEFAULT_FIRST_BACKOFF, DEFAULT_RETRY_AFTER_MAX, RetryPolicy
 from extract.retrying import RetryAfterTooLong as RetryAfterTooLong
+from transforms.errors import ConfigError, RemoteError
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from extract.catalog.model import dig
+from extract.catalog import dig
 from extract.crawl import Unit
 from extract.timezones import parse_stamp
 from transforms.schemas import Registry
@@ -206,7 +206,7 @@ class RecordingsFeed:
     @cached_property
     def endpoints(self) -> frozenset[str]:
         """Read on every page of a run: worked out once."""
-        from extract.catalog.bc4 import CATALOG
+        from extract.families.bc4.catalog import CATALOG
 
         return self.EXTRA | self.details | {e.id for e in CATALOG.crawled
                                             if e.id.startswith(self.LISTING)}
@@ -214,7 +214,7 @@ class RecordingsFeed:
     @cached_property
     def details(self) -> frozenset[str]:
         """Opt-in member reads of records the listings leave thin (crawled when chosen)."""
-        from extract.catalog.bc4 import CATALOG
+        from extract.families.bc4.catalog import CATALOG
 
         return frozenset(e.id for e in CATALOG.endpoints if e.unless_in)
 
@@ -281,7 +281,7 @@ class RecordingsFeed:
         return oldest is None or oldest < self.since
 
     def changes(self, bookmark: Mapping[str, Any], stored: StoredColumns) -> Changes:
-        from extract.catalog.bc4 import CATALOG
+        from extract.families.bc4.catalog import CATALOG
 
         seen = {int(k): v for k, v in (bookmark.get("seen") or {}).items()}
         since = parse_stamp(bookmark.get("since"))
@@ -323,7 +323,7 @@ class RecordingsFeed:
 
     def plan(self, registry: Registry, tables: set[str], everything: set[str],
              changes: Changes) -> Plan:
-        from extract.catalog.bc4 import CATALOG
+        from extract.families.bc4.catalog import CATALOG
 
         listings = {e for e in everything if e.startswith(self.LISTING)}
         todo_like = {"Todo"} & self.changed_types

@@ -24,9 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from extract.errors import OutputError
 from extract.pagination import Page
 from transforms import parquet
+from transforms.errors import OutputError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from extract.errors import BusyError, OutputError
+from transforms.errors import BusyError, OutputError
 
 log = logging.getLogger(__name__)
 

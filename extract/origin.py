@@ -14,7 +14,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from extract.errors import RemoteError
+from transforms.errors import RemoteError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_NAMES = {"localhost"}

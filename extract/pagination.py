@@ -19,11 +19,11 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from extract.errors import AuthError, ConfigError, RemoteError, SkippedResource
 from extract.http import RetryAfterTooLong, metered
 from extract.links import next_link
 from extract.origin import refuse_other_origin
 from extract.retrying import RetryPolicy
+from transforms.errors import AuthError, ConfigError, RemoteError, SkippedResource
 
 log = logging.getLogger(__name__)
 

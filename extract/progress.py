@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TextIO
 
-from extract.catalog.model import Catalog, Endpoint
+from extract.catalog import Catalog, Endpoint
 from extract.http import HttpStats, RateLimit
 
 RATE_WINDOW = 30.0  # seconds the request rate, unit rate and ETA are measured over

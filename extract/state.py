@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.errors import ConfigError
 from transforms import parquet
+from transforms.errors import ConfigError
 
 
 class DamagedState(ConfigError):

@@ -21,12 +21,12 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from extract.catalog.model import Catalog
+from extract.catalog import Catalog
 from extract.crawl import CrawlReport
-from extract.errors import OutputError
 from extract.families import Family
 from extract.guard import RULE, Answers, Refusal, allowed, emptied, lost
 from transforms import parquet
+from transforms.errors import OutputError
 from transforms.shape import Shaper, rejects_table
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from extract.errors import PartialExportError
 from extract.families import FAMILIES, family
+from transforms.errors import PartialExportError
 
 VERSION = 1
 SCHEMAS = Path(__file__).with_name("schemas")

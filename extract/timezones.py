@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from extract.errors import ConfigError
+from transforms.errors import ConfigError
 
 RAILS_ZONES = {
     "Hawaii": "Pacific/Honolulu", "Alaska": "America/Juneau",

@@ -11,12 +11,12 @@
         proxy.use(fail("/people.json", 503, times=1))  # then proxy.url_for(sb.base_url)
 """
 
-from sandbox.backpack_data import SIZES as BACKPACK_SIZES
-from sandbox.backpack_faults import BACKPACK_FAULT_KINDS
-from sandbox.bc2_data import SIZES, SizeSpec
-from sandbox.bc4_auth import Bc4Credentials
-from sandbox.bc4_data import SIZES as BC4_SIZES
-from sandbox.bc4_paging import DEFAULT_GEAR
+from sandbox.backpack.data import SIZES as BACKPACK_SIZES
+from sandbox.backpack.faults import BACKPACK_FAULT_KINDS
+from sandbox.bc2.data import SIZES, SizeSpec
+from sandbox.bc4.auth import Bc4Credentials
+from sandbox.bc4.data import SIZES as BC4_SIZES
+from sandbox.bc4.paging import DEFAULT_GEAR
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
 from sandbox.harness import Sandbox

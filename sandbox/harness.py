@@ -16,21 +16,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sandbox import backpack_data
-from sandbox.backpack_app import BackpackApp
-from sandbox.backpack_faults import BACKPACK_FAULT_KINDS, BACKPACK_RANDOM_FAULTS
-from sandbox.backpack_model import BackpackAccount
-from sandbox.backpack_server import BackpackServer, resource_key
-from sandbox.bc2_app import Bc2App
-from sandbox.bc2_data import generate_account
-from sandbox.bc2_model import Bc2Account
-from sandbox.bc4_app import Bc4App
-from sandbox.bc4_auth import Bc4Credentials
-from sandbox.bc4_data import generate_account as generate_bc4_account
-from sandbox.bc4_model import Bc4Account
-from sandbox.bc4_mutate import mutate as mutate_bc4_account
-from sandbox.bc4_paging import DEFAULT_GEAR, check_gear
-from sandbox.bc4_server import LAUNCHPAD, Bc4Server
+from sandbox.backpack import data as backpack_data
+from sandbox.backpack.app import BackpackApp
+from sandbox.backpack.faults import BACKPACK_FAULT_KINDS, BACKPACK_RANDOM_FAULTS
+from sandbox.backpack.model import BackpackAccount
+from sandbox.backpack.server import BackpackServer, resource_key
+from sandbox.bc2.app import Bc2App
+from sandbox.bc2.data import generate_account
+from sandbox.bc2.model import Bc2Account
+from sandbox.bc4.app import Bc4App
+from sandbox.bc4.auth import Bc4Credentials
+from sandbox.bc4.data import generate_account as generate_bc4_account
+from sandbox.bc4.model import Bc4Account
+from sandbox.bc4.mutate import mutate as mutate_bc4_account
+from sandbox.bc4.paging import DEFAULT_GEAR, check_gear
+from sandbox.bc4.server import LAUNCHPAD, Bc4Server
 from sandbox.credentials import Credentials
 from sandbox.faults import FaultPlan
 from sandbox.requestlog import RequestLog
@@ -231,16 +231,16 @@ class Sandbox:
     def mutate(self, n: int, seed: int = 0) -> dict[str, list[int]]:
         """Apply ``n`` deterministic changes to the served account; ids changed, by kind.
 
-        BC4 (``sandbox.bc4_mutate``, safe while serving): create, update, trash, archive,
+        BC4 (``sandbox.bc4.mutate``, safe while serving): create, update, trash, archive,
         restore, complete, uncomplete and hard delete, listed under ``created``, ``updated``,
         ``trashed``, ... plus the parents they ``touched``. BC2 delegates to
-        ``sandbox.bc2_mutate``; Backpack has none (NotImplementedError).
+        ``sandbox.bc2.mutate``; Backpack has none (NotImplementedError).
         """
         if isinstance(self.truth, Bc4Account) and isinstance(self._server, Bc4Server):
             with self._server.app.lock:
                 return mutate_bc4_account(self.truth, n, seed)
         if isinstance(self.truth, Bc2Account):
-            from sandbox.bc2_mutate import mutate as mutate_bc2_account  # owned by the BC2 side
+            from sandbox.bc2.mutate import mutate as mutate_bc2_account  # owned by the BC2 side
 
             return mutate_bc2_account(self.truth, n, seed)
         raise NotImplementedError(f"mutate is not implemented for api={self.api!r}")

@@ -21,11 +21,11 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
-from extract.cli_auth import auth
-from extract.errors import ConfigError
-from extract.oauth import OAuthApp, Tokens
-from extract.oauth_login import TokenStore, load_tokens
+from extract.families.bc4.auth_cli import auth
+from extract.families.bc4.login import TokenStore, load_tokens
+from extract.families.bc4.oauth import OAuthApp, Tokens
 from sandbox import Bc4Credentials, Sandbox
+from transforms.errors import ConfigError
 
 UA = "basecamp-extract tests (tests@example.com)"
 ENV_VARS = ("BASECAMP_CLIENT_ID", "BASECAMP_CLIENT_SECRET", "BASECAMP_LAUNCHPAD",

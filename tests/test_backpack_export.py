@@ -8,14 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from extract.catalog.model import TOKEN_SLOT
+from extract.catalog import TOKEN_SLOT
 from extract.crawl import Unit
-from extract.errors import RemoteError, SkippedResource
 from extract.export import ExportConfig, run_export
 from extract.families import family
+from extract.families.backpack.transport import XmlTransport
 from extract.http import Credentials, HttpSettings, HttpStats, RateLimit, build_session
-from extract.xmlapi import XmlTransport
 from sandbox import Sandbox
+from transforms.errors import RemoteError, SkippedResource
 from transforms.read import dataset
 
 UA = "basecamp-extract tests (tests@example.com)"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pytest
 
-from extract.catalog.backpack import CATALOG
+from extract.families.backpack.catalog import CATALOG
 from transforms.normalize import Drift, Normalizer, to_arrow
 from transforms.schemas.backpack import TABLES
 from transforms.xml import UnsafeXml, records

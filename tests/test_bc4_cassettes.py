@@ -14,9 +14,9 @@ import pytest
 
 from extract.export import ExportConfig, run_export
 from extract.families import family
-from extract.grant import Grant
+from extract.families.bc4.grant import Grant
+from extract.families.bc4.oauth import Tokens
 from extract.http import Credentials
-from extract.oauth import Tokens
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 PORT = 8799

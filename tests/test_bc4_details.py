@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from extract.catalog.bc4 import OPT_IN_TABLES
 from extract.cli import cli
 from extract.export import run_export
+from extract.families.bc4.catalog import OPT_IN_TABLES
 from sandbox import Sandbox
-from sandbox.bc4_model import ACTIVE
+from sandbox.bc4.model import ACTIVE
 from tests.conftest import stored_tables
 from tests.test_bc4_export import config
 from transforms.read import dataset
@@ -222,7 +222,7 @@ def _toy_crawl(stop: Any = None, since: str | None = None) -> tuple[list[Any], l
     import threading
     from datetime import UTC, datetime
 
-    from extract.catalog.model import Catalog, Endpoint
+    from extract.catalog import Catalog, Endpoint
     from extract.crawl import Crawl
     from extract.pagination import Page
 
@@ -282,7 +282,7 @@ def test_crawl__a_unit_found_after_a_fatal_stop_is_dropped_quietly():
     'cannot schedule new futures' error logged as a bug."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from extract.catalog.model import Catalog, Endpoint
+    from extract.catalog import Catalog, Endpoint
     from extract.crawl import Crawl
 
     catalog = Catalog("toy", "http://toy", 50, (Endpoint("all", "/all.json", "t"),))

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import AuthError
 from extract.export import ExportConfig, run_export
 from extract.families import family
-from extract.grant import Grant
+from extract.families.bc4.grant import Grant
+from extract.families.bc4.oauth import OAuthApp, Tokens
 from extract.http import Credentials
-from extract.oauth import OAuthApp, Tokens
 from sandbox import Sandbox
-from sandbox.bc4_model import ACTIVE
+from sandbox.bc4.model import ACTIVE
 from tests.test_sandbox_bc4 import Client, container_walk
+from transforms.errors import AuthError
 from transforms.read import dataset
 
 UA = "basecamp-extract tests (tests@example.com)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from extract.catalog.bc2 import CATALOG
 from extract.families import family
+from extract.families.bc2.catalog import CATALOG
 from transforms.schemas.bc2 import TABLES
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from extract.catalog.bc4 import CATALOG, LISTED_TYPES, STATUSES
 from extract.families import family
+from extract.families.bc4.catalog import CATALOG, LISTED_TYPES, STATUSES
 from transforms.schemas.bc4 import TABLES
 
 
@@ -120,7 +120,7 @@ def test_options__details_members_carry_every_opt_in_list(shared):
     list the details option writes (so the tables are whole once it is read)."""
     import json
 
-    from extract.catalog.bc4 import OPT_IN_TABLES
+    from extract.families.bc4.catalog import OPT_IN_TABLES
 
     schemas = json.loads((shared / "reference/bc4/openapi.json").read_text())["components"][
         "schemas"]

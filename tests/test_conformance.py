@@ -36,17 +36,17 @@ from typing import Any
 
 import pytest
 
-from extract.errors import (
+from extract.http import Credentials, HttpSettings, HttpStats, build_session, require_safe_base_url
+from extract.pagination import fetch, iter_link_pages
+from tests.conftest import SHARED
+from tests.test_http_trust import UA, scripted
+from transforms.errors import (
     AuthError,
     BasecampExtractError,
     ConfigError,
     RemoteError,
     SkippedResource,
 )
-from extract.http import Credentials, HttpSettings, HttpStats, build_session, require_safe_base_url
-from extract.pagination import fetch, iter_link_pages
-from tests.conftest import SHARED
-from tests.test_http_trust import UA, scripted
 
 FILES = ("pagination", "retry", "security", "integer-precision", "status-codes", "error-mapping")
 FOLDER = SHARED / "reference" / "bc4" / "conformance"

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
+from extract.dictionary import DOC_PATH, VERSION, describe, markdown
 from extract.families import FAMILIES, family
 from tests.test_cli import run_cli
-from transforms.dictionary import DOC_PATH, VERSION, describe, markdown
 
 
 def test_docs_tables_md_is_current():
     """With the declarations as they are, expect docs/tables.md to be exactly what they give."""
     assert DOC_PATH.read_text(encoding="utf-8") == markdown(), (
-        "docs/tables.md is stale: run `python -m transforms.dictionary`")
+        "docs/tables.md is stale: run `python -m extract.dictionary`")
 
 
 def test_docs_cover_every_table_of_every_family():

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from extract.export import ExportConfig, run_export
-from extract.grant import Grant
+from extract.families.bc4.grant import Grant
+from extract.families.bc4.oauth import Tokens
 from extract.http import Credentials
-from extract.oauth import Tokens
 from sandbox import Sandbox
 from sandbox.faults import FAULT_KINDS
 from tests.conftest import stored_tables

@@ -7,7 +7,6 @@ import time
 import pytest
 import requests
 
-from extract.errors import ConfigError, RemoteError
 from extract.http import (
     Credentials,
     HttpSettings,
@@ -18,6 +17,7 @@ from extract.http import (
 )
 from extract.pagination import fetch, iter_pages
 from sandbox import Sandbox
+from transforms.errors import ConfigError, RemoteError
 
 UA = "basecamp-extract tests (tests@example.com)"
 
@@ -168,7 +168,7 @@ def test_pager__page_cap_warns(tiny_sandbox):
 
 def test_auth__wrong_password_is_an_auth_error(tiny_sandbox):
     """With a wrong password, expect AuthError (exit code 3) and no retries."""
-    from extract.errors import AuthError
+    from transforms.errors import AuthError
 
     stats = HttpStats()
     session = session_for(tiny_sandbox, creds=Credentials(username="x", password="nope"),

@@ -27,12 +27,12 @@ from typing import Any
 import pytest
 import requests_cache
 
-from extract.errors import RemoteError, SkippedResource
 from extract.http import Credentials, HttpSettings, HttpStats, RateLimit, build_session
 from extract.links import next_link
 from extract.origin import origin_of, refuse_other_origin
 from extract.pagination import fetch, iter_link_pages
 from extract.retrying import RetryPolicy, retry_after
+from transforms.errors import RemoteError, SkippedResource
 
 UA = "basecamp-extract tests (tests@example.com)"
 CREDS = Credentials(token="t")

@@ -1,6 +1,6 @@
 """Incremental sync: a nightly run costs what changed, and lands where a full export would.
 
-Each test exports a small sandbox in full, lets the sandbox change (``sandbox.bc2_mutate``),
+Each test exports a small sandbox in full, lets the sandbox change (``sandbox.bc2.mutate``),
 runs the same export again (incremental, from the stored bookmarks) and compares it row for
 row, lineage columns aside, with a fresh full export of the changed sandbox.
 """
@@ -14,7 +14,7 @@ import pytest
 from extract.export import run_export
 from extract.state import load_state, state_path
 from sandbox import Sandbox
-from sandbox.bc2_mutate import KINDS, mutate
+from sandbox.bc2.mutate import KINDS, mutate
 from tests.conftest import sandbox_config, stored_tables
 
 
@@ -76,9 +76,9 @@ def test_status__says_what_the_next_run_does(tmp_path):
 
 def bc4_config(box: Sandbox, output: Path, **overrides):
     from extract.export import ExportConfig
-    from extract.grant import Grant
+    from extract.families.bc4.grant import Grant
+    from extract.families.bc4.oauth import Tokens
     from extract.http import Credentials
-    from extract.oauth import Tokens
 
     values = {"account_id": box.account_id, "base_url": box.base_url, "api": "bc4",
               "user_agent": "basecamp-extract tests (tests@example.com)", "output": output,

@@ -15,9 +15,9 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from extract.errors import AuthError, RemoteError
-from extract.oauth import OAuthApp, RefreshingBearerAuth, Tokens, bc3_accounts
+from extract.families.bc4.oauth import OAuthApp, RefreshingBearerAuth, Tokens, bc3_accounts
 from extract.pagination import iter_link_pages
+from transforms.errors import AuthError, RemoteError
 
 UA = {"User-Agent": "basecamp-extract tests (tests@example.com)"}
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import BusyError
 from extract.export import run_export
 from extract.journal import JOURNAL, run_dir
 from extract.lock import lock_path, output_lock
 from sandbox import Sandbox
 from tests.conftest import cli_env, export_command, sandbox_config, stored_tables
+from transforms.errors import BusyError
 
 
 def command(box: Sandbox, output: Path, *extra: str) -> list[str]:

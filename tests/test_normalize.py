@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from extract.catalog.bc2 import CATALOG
+from extract.families.bc2.catalog import CATALOG
 from transforms.normalize import Drift, Normalizer, to_arrow
 from transforms.schemas.bc2 import TABLES
 

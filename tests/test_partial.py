@@ -111,8 +111,8 @@ def test_incremental__a_damaged_stored_partition_is_one_line_and_full_heals_it(
     import pyarrow.parquet as pq
     import pytest
 
-    from extract.errors import OutputError
     from transforms import parquet
+    from transforms.errors import OutputError
 
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
         assert export_to(box, tmp_path).ok

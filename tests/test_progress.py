@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from extract.catalog.model import Catalog, Endpoint
+from extract.catalog import Catalog, Endpoint
 from extract.crawl import Crawl, Unit
 from extract.families import family
 from extract.pagination import Page

@@ -100,7 +100,7 @@ def test_output__unwritable_mid_run_keeps_the_previous_output(tmp_path, monkeypa
 
     import pyarrow.parquet as pq
 
-    from extract.errors import OutputError
+    from transforms.errors import OutputError
 
     out = tmp_path / "out"
     export_to(tiny_sandbox, out)

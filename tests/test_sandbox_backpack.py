@@ -22,7 +22,7 @@ import requests
 import yaml
 
 from sandbox import Credentials, Sandbox
-from sandbox.backpack_model import BackpackAccount
+from sandbox.backpack.model import BackpackAccount
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reference" / "backpack"

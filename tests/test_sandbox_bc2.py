@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from sandbox import SIZES, Credentials, Sandbox
-from sandbox.bc2_model import ACTIVE, TEMPLATE, TRASHED, Bc2Account, Project
+from sandbox.bc2.model import ACTIVE, TEMPLATE, TRASHED, Bc2Account, Project
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc2"
 EXAMPLES = REFERENCE / "examples"

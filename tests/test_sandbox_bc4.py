@@ -20,9 +20,9 @@ import pytest
 import requests
 
 from sandbox import Bc4Credentials, Sandbox
-from sandbox.bc4_data import BIG_ID
-from sandbox.bc4_model import LISTABLE_TYPES, STATUSES
-from sandbox.bc4_paging import GROUPED_GEAR, pages_needed
+from sandbox.bc4.data import BIG_ID
+from sandbox.bc4.model import LISTABLE_TYPES, STATUSES
+from sandbox.bc4.paging import GROUPED_GEAR, pages_needed
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc4"
 UA = "sandbox-tests (tests@example.com)"

@@ -19,13 +19,13 @@ import pytest
 import extract.export as export
 import extract.fold as fold
 import extract.store as store
-from extract.errors import PartialExportError
 from extract.guard import RULE, Answers, emptied, lost
 from sandbox import Sandbox
 from tests.conftest import sandbox_config, stored_tables
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
 from transforms import parquet
+from transforms.errors import PartialExportError
 
 TODOS = r"/projects/\d+/todos\.json$"
 

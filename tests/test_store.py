@@ -12,8 +12,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from extract.errors import OutputError
 from transforms import parquet
+from transforms.errors import OutputError
 from transforms.merge import merge_rows
 from transforms.schemas.bc2 import TABLES
 from transforms.shape import Shaper

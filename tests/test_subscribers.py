@@ -118,7 +118,7 @@ def test_subscribers__tables_command_marks_the_opt_in_tables():
 
 
 def test_subscribers__an_unknown_option_names_the_known_ones():
-    from extract.errors import ConfigError
+    from transforms.errors import ConfigError
 
     with pytest.raises(ConfigError) as failed:
         family("bc2").with_options(["subscriber"])

@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from extract.errors import ConfigError
 from extract.export import run_export
 from extract.families import family
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
 from tests.test_cli import assert_one_line_error, run_cli
 from transforms.dictionary import LINEAGE_NOTES
+from transforms.errors import ConfigError
 from transforms.read import dataset
 from transforms.warehouse import WarehouseError, load_export
 

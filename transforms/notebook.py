@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from extract.families import FAMILIES, family
 from transforms.read import dataset
+from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_sql import quote
 
 
@@ -44,14 +44,14 @@ class Export:
         return f"Export({str(self.root)!r}, apis={self.apis()})"
 
     def apis(self) -> list[str]:
-        return [api for api in FAMILIES if (self.root / api).is_dir()]
+        return [api for api in TABLE_SETS if (self.root / api).is_dir()]
 
     def tables(self, api: str = "bc2") -> list[str]:
         """Declared tables present in the export, in declaration order."""
         folder = self.root / api
         if not folder.is_dir():
             return []
-        return [name for name in family(api).registry if (folder / name).is_dir()]
+        return [name for name in table_set(api).registry if (folder / name).is_dir()]
 
     def dataset(self, api: str, table: str) -> ds.Dataset:
         return dataset(self.root, api, table)
@@ -70,7 +70,7 @@ class Export:
         Basecamp, ``account=`` for Backpack).
         """
         folder = self.root / api / "_manifests"
-        pattern = f"{family(api).account_column}=*/latest.json"
+        pattern = f"{table_set(api).account_column}=*/latest.json"
         return [json.loads(p.read_text()) for p in sorted(folder.glob(pattern))]
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:

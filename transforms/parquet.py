@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.errors import OutputError
+from transforms.errors import OutputError
 from transforms.schemas import Table
 
 PART_FILE = "part-0.parquet"

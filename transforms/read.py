@@ -13,13 +13,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from extract.families import family
 from transforms.schemas import CONTEXT_TYPES
+from transforms.tables import table_set
 
 
 def dataset(output: Path | str, api: str, table: str) -> ds.Dataset:
     """A pyarrow dataset over one table of an export, partitions typed as declared."""
-    spec = family(api).registry[table]
+    spec = table_set(api).registry[table]
     fields = [pa.field(c, CONTEXT_TYPES[c]) for c in spec.partition]
     partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
     root = Path(output) / api / table

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from extract.errors import ConfigError
 from transforms import report_charts as charts
+from transforms.errors import ConfigError
 from transforms.notebook import Export, open_export
 from transforms.parquet import atomic_write_bytes
 from transforms.report_charts import clean

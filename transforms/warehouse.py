@@ -23,11 +23,11 @@ from typing import Protocol
 
 import pyarrow.dataset as ds
 
-from extract.errors import ConfigError
-from extract.families import FAMILIES, family
 from transforms import warehouse_sql as sql
 from transforms.dictionary import column_notes
+from transforms.errors import ConfigError
 from transforms.read import dataset
+from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_types import UPGRADES, WarehouseError, canonical
 
 log = logging.getLogger(__name__)
@@ -107,14 +107,14 @@ def connect(target: str | Path) -> Warehouse:
 
 
 def exported_apis(output: Path) -> list[str]:
-    return [api for api in FAMILIES if (output / api).is_dir()]
+    return [api for api in TABLE_SETS if (output / api).is_dir()]
 
 
 def exported_tables(output: Path, api: str, skipped: list[str]) -> list[str]:
     """Declared tables with a folder in the export; undeclared (drift) tables are skipped."""
     folders = {p.name for p in (output / api).iterdir()
                if p.is_dir() and not p.name.startswith(("_", "."))}
-    registry = family(api).registry
+    registry = table_set(api).registry
     skipped.extend(f"{api}.{name}" for name in sorted(folders - set(registry)))
     return [name for name in registry if name in folders]
 
@@ -156,7 +156,7 @@ def load_export(output: Path | str, to: str | Path | None = None,
 
 def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> TableLoad:
     """Stage, evolve, describe, merge: one transaction, so a failure leaves the table as it was."""
-    fam = family(api)
+    fam = table_set(api)
     spec = fam.registry[name]
     data = dataset(output, api, name)
     declared = spec.arrow_schema().names

@@ -11,7 +11,7 @@ import psycopg
 import pyarrow.dataset as ds
 from psycopg.conninfo import conninfo_to_dict
 
-from extract.redact import REDACTOR
+from transforms.redact import REDACTOR
 from transforms.warehouse_sql import first_line, quote
 from transforms.warehouse_types import JSON_COLUMNS, WarehouseError, from_catalog
 

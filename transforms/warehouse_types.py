@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from extract.errors import BasecampExtractError
+from transforms.errors import BasecampExtractError
 
 
 class WarehouseError(BasecampExtractError):

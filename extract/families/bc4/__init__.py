@@ -1,0 +1,13 @@
+"""Basecamp 3/4: JSON with OAuth 2 through Launchpad, 50 requests / 10 s per IP address."""
+
+from __future__ import annotations
+
+from extract.families.bc4 import catalog
+from extract.families.family import Family
+from extract.http import RateLimit
+from extract.incremental import RecordingsFeed
+from transforms.tables import TABLE_SETS
+
+FAMILY = Family("bc4", catalog.CATALOG, TABLE_SETS["bc4"], preflight="projects",
+                rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed,
+                opt_in_tables=catalog.OPT_IN_TABLES)

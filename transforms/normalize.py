@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,24 +175,11 @@ def to_arrow(table: Table, rows: list[dict[str, Any]], lineage: Mapping[str, Any
     typed = typed or {}
     declared = table.declared()
     unparsed: list[dict[str, Any] | None] = [None] * len(rows)
-    arrays: dict[str, pa.Array] = {}
-    for name, kind in declared.items():
-        if name in lineage:
-            arrays[name] = pa.array([lineage[name]] * len(rows), kind)
-        elif name in typed:
-            arrays[name] = pa.array([r.get(name) for r in rows], kind)
-        elif name != "_unparsed":
-            arrays[name] = coerce([r.get(name) for r in rows], kind, name, unparsed)
+    arrays = _declared_arrays(declared, rows, lineage, typed, unparsed)
     extra = sorted({k for r in rows for k in r} - set(declared) - set(typed))
-    if not table.declared_schema:
-        drift.tables.add(table.name)
-    elif extra:
-        drift.columns[table.name].update(extra)
+    _note_drift(table, extra, unparsed, drift)
     for name in extra:
         arrays[name] = infer([r.get(name) for r in rows])
-    bad = sum(1 for u in unparsed if u)
-    if bad:
-        drift.unparsed[table.name] += bad
     arrays["_unparsed"] = pa.array(
         [json.dumps(u, sort_keys=True, default=str) if u else None for u in unparsed], STR
     )
@@ -204,45 +191,101 @@ def to_arrow(table: Table, rows: list[dict[str, Any]], lineage: Mapping[str, Any
     return pa.table([arrays[n] for n in ordered], names=ordered)
 
 
+def _declared_arrays(declared: Mapping[str, pa.DataType], rows: list[dict[str, Any]],
+                     lineage: Mapping[str, Any], typed: Mapping[str, pa.DataType],
+                     unparsed: list[dict[str, Any] | None]) -> dict[str, pa.Array]:
+    """Lineage values repeat, typed columns are taken as they are, the rest are coerced."""
+    arrays: dict[str, pa.Array] = {}
+    for name, kind in declared.items():
+        if name in lineage:
+            arrays[name] = pa.array([lineage[name]] * len(rows), kind)
+        elif name in typed:
+            arrays[name] = pa.array([r.get(name) for r in rows], kind)
+        elif name != "_unparsed":
+            arrays[name] = coerce([r.get(name) for r in rows], kind, name, unparsed)
+    return arrays
+
+
+def _note_drift(table: Table, extra: list[str], unparsed: list[dict[str, Any] | None],
+                drift: Drift) -> None:
+    """An undeclared table, undeclared columns and misfit values all go to the manifest."""
+    if not table.declared_schema:
+        drift.tables.add(table.name)
+    elif extra:
+        drift.columns[table.name].update(extra)
+    bad = sum(1 for u in unparsed if u)
+    if bad:
+        drift.unparsed[table.name] += bad
+
+
+Reject = Callable[[int, Any], None]
+Converter = Callable[[list[Any], pa.DataType, str, Reject], pa.Array]
+
+
 def coerce(values: list[Any], kind: pa.DataType, name: str,
            unparsed: list[dict[str, Any] | None]) -> pa.Array:
     """Turn JSON values into one Arrow array of ``kind``; misfits go to ``unparsed``."""
     def reject(i: int, value: Any) -> None:
         unparsed[i] = {**(unparsed[i] or {}), name: value}
 
+    converter = INTEGER if pa.types.is_integer(kind) else CONVERTERS.get(kind)
+    if converter is None:
+        raise TypeError(f"no coercion rule for {kind} ({name})")
+    return converter(values, kind, name, reject)
+
+
+def _moments(values: list[Any], kind: pa.DataType, name: str, reject: Reject) -> pa.Array:
+    """``false`` and ``""`` in a timestamp or date column are null; a date keeps its day."""
     clean: list[Any] = []
-    if kind in (TS, DATE):
-        for i, v in enumerate(values):
-            if v is None or v is False or v == "":
-                clean.append(None)
-            elif isinstance(v, str):
-                clean.append(v[:10] if kind == DATE else v)
-            else:
-                reject(i, v)
-                clean.append(None)
-        return _cast_strings(clean, kind, name, reject)
-    if kind == BOOL:
-        for i, v in enumerate(values):
-            if v is None or isinstance(v, bool):
-                clean.append(v)
-            elif isinstance(v, str) and v.lower() in TRUE_STRINGS:
-                clean.append(TRUE_STRINGS[v.lower()])
-            else:
-                reject(i, v)
-                clean.append(None)
-        return pa.array(clean, BOOL)
-    if kind == STR:
-        return pa.array(
-            [v if v is None or isinstance(v, str) else json.dumps(v) for v in values], STR
-        )
-    if pa.types.is_integer(kind) or kind == FLOAT:
-        for i, v in enumerate(values):
-            number = _number(v, integer=kind != FLOAT)
-            if number is None and v is not None:
-                reject(i, v)
-            clean.append(number)
-        return pa.array(clean, kind)
-    raise TypeError(f"no coercion rule for {kind} ({name})")
+    for i, v in enumerate(values):
+        if v is None or v is False or v == "":
+            clean.append(None)
+        elif isinstance(v, str):
+            clean.append(v[:10] if kind == DATE else v)
+        else:
+            reject(i, v)
+            clean.append(None)
+    return _cast_strings(clean, kind, name, reject)
+
+
+def _booleans(values: list[Any], kind: pa.DataType, name: str, reject: Reject) -> pa.Array:
+    clean: list[Any] = []
+    for i, v in enumerate(values):
+        if v is None or isinstance(v, bool):
+            clean.append(v)
+        elif isinstance(v, str) and v.lower() in TRUE_STRINGS:
+            clean.append(TRUE_STRINGS[v.lower()])
+        else:
+            reject(i, v)
+            clean.append(None)
+    return pa.array(clean, BOOL)
+
+
+def _strings(values: list[Any], kind: pa.DataType, name: str, reject: Reject) -> pa.Array:
+    """Text stays text; anything else is kept as its JSON."""
+    return pa.array(
+        [v if v is None or isinstance(v, str) else json.dumps(v) for v in values], STR
+    )
+
+
+def _numbers(values: list[Any], kind: pa.DataType, name: str, reject: Reject) -> pa.Array:
+    clean: list[Any] = []
+    for i, v in enumerate(values):
+        number = _number(v, integer=kind != FLOAT)
+        if number is None and v is not None:
+            reject(i, v)
+        clean.append(number)
+    return pa.array(clean, kind)
+
+
+INTEGER: Converter = _numbers
+CONVERTERS: dict[pa.DataType, Converter] = {
+    TS: _moments,
+    DATE: _moments,
+    BOOL: _booleans,
+    STR: _strings,
+    FLOAT: _numbers,
+}
 
 
 def _number(value: Any, *, integer: bool) -> int | float | None:
@@ -261,7 +304,8 @@ def _number(value: Any, *, integer: bool) -> int | float | None:
     return None
 
 
-def _cast_strings(clean: list[str | None], kind: pa.DataType, name: str, reject) -> pa.Array:
+def _cast_strings(clean: list[str | None], kind: pa.DataType, name: str,
+                  reject: Reject) -> pa.Array:
     """Vectorised ISO-8601 parse; on a bad value fall back to one-by-one to find it."""
     strings = pa.array(clean, STR)
     try:

@@ -1,7 +1,8 @@
-"""Draft BC4 column lists from openapi.json, and check ``transforms/schemas/bc4.py`` against them.
+"""Draft BC4 column lists from openapi.json, and check ``transforms/schemas/bc4/`` against them.
 
-``transforms/schemas/bc4.py`` is hand-kept declarative Python; this script is how it was drafted
-and how to see what changed when openapi.json is refreshed, without parsing openapi at runtime:
+``transforms/schemas/bc4/`` is hand-kept declarative Python (split by subject); this script is
+how it was drafted and how to see what changed when openapi.json is refreshed, without parsing
+openapi at runtime:
 
     python tools/gen_bc4_schemas.py Todo Card          # flattened columns + lists, as Python
     python tools/gen_bc4_schemas.py --check            # declared tables vs their schemas
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 OPENAPI = Path(__file__).resolve().parents[2] / "shared/reference/bc4/openapi.json"
-# Shapes that bc4.py declares once and reuses by name.
+# Shapes that bc4/shapes.py declares once and reuses by name.
 SHARED = {"Person": "PERSON", "TodoBucket": "BUCKET", "RecordingBucket": "BUCKET",
           "TodoParent": "PARENT", "RecordingParent": "PARENT",
           "RichTextAttachment": "ATTACHMENT"}
@@ -55,7 +56,7 @@ def ref_name(prop: dict[str, Any]) -> str | None:
 
 
 def kind_of(name: str, prop: dict[str, Any]) -> str:
-    """The bc4.py type constant for one scalar property."""
+    """The type constant (``transforms.schemas``) for one scalar property."""
     kind = prop.get("type")
     kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
     go_type = prop.get("x-go-type", "")
@@ -107,6 +108,7 @@ def draft(schemas: dict[str, Any], name: str) -> str:
 def check(schemas: dict[str, Any]) -> int:
     """Print, per declared table, openapi columns it lacks (scalar columns only)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # Imported here: run as a script, the project root is on sys.path only from the line above.
     from transforms.schemas.bc4 import TABLES
 
     missing = 0
@@ -130,7 +132,7 @@ def check(schemas: dict[str, Any]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("schemas", nargs="*", help="component schema names to draft")
-    parser.add_argument("--check", action="store_true", help="compare bc4.py with openapi")
+    parser.add_argument("--check", action="store_true", help="compare the bc4 tables with openapi")
     args = parser.parse_args()
     schemas = load()
     if args.check:

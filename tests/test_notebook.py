@@ -13,7 +13,7 @@ from sandbox import Sandbox
 from tests.conftest import sandbox_config
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
-from transforms import open_export
+from transforms.notebook import open_export
 from transforms.read import dataset
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -58,9 +58,9 @@ def export(spec: dict[str, Any]) -> dict[str, Any]:
         "workers": spec["workers"], "keep_raw": spec["keep_raw"],
         "rate_limit": RateLimit(*spec["rate_limit"]) if spec["rate_limit"] else None,
     }
-    if api == "bc4":
+    if creds["login"] == "oauth":
         values.update(credentials=Credentials(), grant=Grant(Tokens(creds["token"])))
-    elif api == "backpack":
+    elif creds["login"] == "token":
         values.update(credentials=Credentials(token=creds["token"]))
     else:
         values.update(credentials=Credentials(username=creds["username"],

@@ -20,9 +20,12 @@ Peer tables are mapped to the truth tables they cover with ``DLT_COVERS`` / ``SD
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 IGNORE_404 = [{"status_code": 404, "action": "ignore"}]
+# Counts a listing's rows under a table and hands the rows back.
+Keep = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 def _resolve(resource: str, field: str) -> dict[str, str]:
@@ -150,13 +153,19 @@ DLT_COVERS: dict[str, dict[str, str]] = {
 }
 
 
+# family -> its dlt configuration, from a peer job's spec
+DLT_CONFIGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "bc4": lambda spec: bc4_dlt_config(spec["base_url"], spec["token"], spec["user_agent"]),
+    "bc2": lambda spec: bc2_dlt_config(spec["base_url"], spec["username"], spec["password"],
+                                       spec["user_agent"]),
+}
+
+
 def dlt_config(api: str, spec: dict[str, Any]) -> dict[str, Any]:
-    if api == "bc4":
-        return bc4_dlt_config(spec["base_url"], spec["token"], spec["user_agent"])
-    if api == "bc2":
-        return bc2_dlt_config(spec["base_url"], spec["username"], spec["password"],
-                              spec["user_agent"])
-    raise ValueError(f"no dlt configuration for {api}")
+    build = DLT_CONFIGS.get(api)
+    if build is None:
+        raise ValueError(f"no dlt configuration for {api}")
+    return build(spec)
 
 
 def run_dlt(api: str, spec: dict[str, Any], workdir: str) -> dict[str, Any]:
@@ -221,27 +230,46 @@ def run_sdk(spec: dict[str, Any]) -> dict[str, Any]:
     return {"tables": dict(rows), "version": basecamp.VERSION}
 
 
-def _sdk_tool(account: Any, tool: dict[str, Any], keep: Any) -> None:
-    name, tid = tool["name"], tool["id"]
-    if name == "todoset":
-        for todolist in keep("todolists", account.todolists.list(todoset_id=tid)):
-            keep("todos", account.todos.list(todolist_id=todolist["id"]))
-            keep("todos", account.todos.list(todolist_id=todolist["id"], completed=True))
-    elif name == "message_board":
-        keep("messages", account.messages.list(board_id=tid))
-    elif name == "vault":
-        keep("documents", account.documents.list(vault_id=tid))
-        keep("uploads", account.uploads.list(vault_id=tid))
-    elif name == "schedule":
-        keep("schedule_entries", account.schedules.list_entries(schedule_id=tid))
-    elif name == "chat":
-        keep("campfire_lines", account.campfires.list_lines(campfire_id=tid))
-    elif name == "questionnaire":
-        for question in keep("questions", account.checkins.list_questions(questionnaire_id=tid)):
-            keep("question_answers", account.checkins.list_answers(question_id=question["id"]))
-    elif name == "inbox":
-        keep("inbox_forwards", account.forwards.list(inbox_id=tid))
-    elif name == "kanban_board":
-        table = account.card_tables.get(card_table_id=tid)
-        for column in keep("card_columns", table.get("lists", [])):
-            keep("cards", account.cards.list(column_id=column["id"]))
+def _sdk_tool(account: Any, tool: dict[str, Any], keep: Keep) -> None:
+    walk = SDK_TOOLS.get(tool["name"])
+    if walk is not None:
+        walk(account, tool["id"], keep)
+
+
+def _todoset(account: Any, tid: int, keep: Keep) -> None:
+    for todolist in keep("todolists", account.todolists.list(todoset_id=tid)):
+        keep("todos", account.todos.list(todolist_id=todolist["id"]))
+        keep("todos", account.todos.list(todolist_id=todolist["id"], completed=True))
+
+
+def _vault(account: Any, tid: int, keep: Keep) -> None:
+    keep("documents", account.documents.list(vault_id=tid))
+    keep("uploads", account.uploads.list(vault_id=tid))
+
+
+def _questionnaire(account: Any, tid: int, keep: Keep) -> None:
+    for question in keep("questions", account.checkins.list_questions(questionnaire_id=tid)):
+        keep("question_answers", account.checkins.list_answers(question_id=question["id"]))
+
+
+def _kanban_board(account: Any, tid: int, keep: Keep) -> None:
+    table = account.card_tables.get(card_table_id=tid)
+    for column in keep("card_columns", table.get("lists", [])):
+        keep("cards", account.cards.list(column_id=column["id"]))
+
+
+# dock tool name -> the SDK listing loops a user would write for it
+SDK_TOOLS: dict[str, Callable[[Any, int, Keep], None]] = {
+    "todoset": _todoset,
+    "message_board": lambda account, tid, keep: keep(
+        "messages", account.messages.list(board_id=tid)),
+    "vault": _vault,
+    "schedule": lambda account, tid, keep: keep(
+        "schedule_entries", account.schedules.list_entries(schedule_id=tid)),
+    "chat": lambda account, tid, keep: keep(
+        "campfire_lines", account.campfires.list_lines(campfire_id=tid)),
+    "questionnaire": _questionnaire,
+    "inbox": lambda account, tid, keep: keep(
+        "inbox_forwards", account.forwards.list(inbox_id=tid)),
+    "kanban_board": _kanban_board,
+}

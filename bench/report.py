@@ -39,8 +39,18 @@ def render(result: dict[str, Any]) -> str:
         f"({result.get('seconds', 0):.0f}s in all)",
         "",
     ]
+    apis = result["apis"]
+    lines += _runs(apis)
+    lines += _ratios(apis)
+    lines += _coverage(apis)
+    lines += _targets(apis)
+    return "\n".join(lines)
+
+
+def _runs(apis: dict[str, Any]) -> list[str]:
+    """Per family: our run, its re-run, the CPU path, then each peer."""
     runs: list[list[str]] = []
-    for api, out in result["apis"].items():
+    for api, out in apis.items():
         ours, rerun, cpu = out.get("ours", {}), out.get("rerun", {}), out.get("cpu_path", {})
         runs.append(_run_row(api, "ours", ours, ours.get("minimum_requests")))
         rerun_note = (f"{_fmt(rerun.get('requests_pct_of_full'))}% of full requests, "
@@ -58,40 +68,47 @@ def render(result: dict[str, Any]) -> str:
                      "-", "-", "-", _fmt(cpu.get("peak_rss_mb"), ".0f"), cpu_note])
         for peer, found in out.get("peers", {}).items():
             runs.append(_run_row(api, peer, found, found.get("minimum_requests")))
-    lines += _table(["api", "run", "requests", "minimum", "req/min", "seconds", "floor s",
-                     "eff %", "429", "503", "retries", "rss MB", "notes"], runs)
+    return _table(["api", "run", "requests", "minimum", "req/min", "seconds", "floor s",
+                   "eff %", "429", "503", "retries", "rss MB", "notes"], runs)
 
+
+def _ratios(apis: dict[str, Any]) -> list[str]:
     ratios = []
-    for api, out in result["apis"].items():
+    for api, out in apis.items():
         for peer, found in out.get("peers", {}).items():
             r = found.get("ratios_ours_over_theirs") or {}
             ratios.append([api, peer, _fmt(r.get("requests"), ".3f"), _fmt(r.get("seconds"), ".3f"),
                            _fmt(r.get("peak_rss"), ".3f"),
                            _fmt((found.get("error") or "")[:80] or None)])
-    if ratios:
-        lines += ["", "ours / theirs (lower is better for us)"]
-        lines += _table(["api", "peer", "requests", "seconds", "peak RSS", "error"], ratios)
+    if not ratios:
+        return []
+    return ["", "ours / theirs (lower is better for us)",
+            *_table(["api", "peer", "requests", "seconds", "peak RSS", "error"], ratios)]
 
+
+def _coverage(apis: dict[str, Any]) -> list[str]:
     cover = []
-    for api, out in result["apis"].items():
+    for api, out in apis.items():
         peers = list(out.get("peers", {}))
         for name, row in out.get("coverage", {}).items():
             cells = [api, name, _fmt(row.get("truth")), _mark(row.get("ours"), row.get("truth"))]
             cells.append(", ".join(f"{p} {_mark(row.get(p), row.get('truth'))}" for p in peers)
                          or "-")
             cover.append(cells)
-    if cover:
-        lines += ["", "rows per table vs the sandbox's truth (* = differs)"]
-        lines += _table(["api", "table", "truth", "ours", "peers"], cover)
+    if not cover:
+        return []
+    return ["", "rows per table vs the sandbox's truth (* = differs)",
+            *_table(["api", "table", "truth", "ours", "peers"], cover)]
 
+
+def _targets(apis: dict[str, Any]) -> list[str]:
     checks = []
-    for api, out in result["apis"].items():
+    for api, out in apis.items():
         for name, t in out.get("targets", {}).items():
             met = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
             checks.append([api, name, _fmt(t["value"]), t["target"], met, t.get("note", "")])
-    lines += ["", "targets (reported, never enforced)"]
-    lines += _table(["api", "target", "value", "wanted", "result", "note"], checks)
-    return "\n".join(lines)
+    return ["", "targets (reported, never enforced)",
+            *_table(["api", "target", "value", "wanted", "result", "note"], checks)]
 
 
 def _mark(value: Any, truth: Any) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 
 from bench.measure import run_job
 from bench.peers import DLT_COVERS, SDK_COVERS
+from bench.profiles import PROFILES
 from bench.truth import truth_counts
 from extract.families import family
 from sandbox import Sandbox
@@ -35,9 +36,7 @@ from sandbox.harness import DEFAULT_RATE_LIMITS
 
 UA = "basecamp-extract bench (bench@example.com)"
 SCHEMA_VERSION = 1
-APIS = ("bc2", "bc4", "backpack")
-PEERS: dict[str, tuple[str, ...]] = {"bc2": ("dlt",), "bc4": ("dlt", "sdk"), "backpack": ()}
-BACKPACK_CALENDAR_LIMIT = (10, 5.0)
+APIS = tuple(PROFILES)
 CALENDAR_PREFIX = "/calendar"
 
 # name -> (target, comparison, description)
@@ -99,8 +98,9 @@ class Bench:
         """Requests / the API's allowed rate (Backpack: the slower of its two limits)."""
         n, seconds = self.server_limit(api)
         floor = requests * seconds / n
-        if api == "backpack":
-            cal_n, cal_seconds = BACKPACK_CALENDAR_LIMIT
+        calendar_limit = PROFILES[api].calendar_limit
+        if calendar_limit is not None:
+            cal_n, cal_seconds = calendar_limit
             floor = max(floor, calendar * cal_seconds / self.time_scale / cal_n)
         return floor
 
@@ -135,8 +135,9 @@ class Bench:
     def run_api(self, api: str) -> dict[str, Any]:
         limit = self.server_limit(api)
         extra: dict[str, Any] = {}
-        if api == "backpack":
-            n, seconds = BACKPACK_CALENDAR_LIMIT
+        calendar_limit = PROFILES[api].calendar_limit
+        if calendar_limit is not None:
+            n, seconds = calendar_limit
             extra["calendar_rate_limit"] = (n, seconds / self.time_scale)
         box = Sandbox(api=api, size=self.size, seed=self.seed, rate_limit=limit,
                       latency=self.latency / self.time_scale, **extra)
@@ -163,7 +164,7 @@ class Bench:
             out["rerun"] = self.measure_rerun(api, box, spec | {"keep_raw": False}, ours)
             out["peers"] = {}
             if self.peers:
-                for peer in PEERS[api]:
+                for peer in PROFILES[api].peers:
                     self.settle(api)
                     self.say(f"[{api}] peer {peer} ...")
                     out["peers"][peer] = self.measure_peer(api, peer, box, ours, out["truth"])
@@ -173,12 +174,14 @@ class Bench:
 
     # ------------------------------------------------------------------ our runs
     def export_spec(self, api: str, box: Sandbox, output: Path) -> dict[str, Any]:
-        c = box.credentials
+        c, profile = box.credentials, PROFILES[api]
+        password = profile.login == "password"
         return {
-            "api": api, "account": box.account if api == "backpack" else box.account_id,
+            "api": api, "account": getattr(box, profile.account_attr),
             "base_url": box.base_url, "user_agent": UA, "output": str(output),
-            "credentials": {"username": c.username if api == "bc2" else None,
-                            "password": c.password if api == "bc2" else None,
+            "credentials": {"login": profile.login,
+                            "username": c.username if password else None,
+                            "password": c.password if password else None,
                             "token": c.token},
             "workers": self.workers, "rate_limit": list(self.client_limit(api)),
             "time_scale": self.time_scale,
@@ -312,11 +315,11 @@ def targets(api: str, size: str, out: dict[str, Any]) -> dict[str, dict[str, Any
         "peak_rss_mb": _check("peak_rss_mb", ours.get("peak_rss_mb"), size == "large",
                               None if size == "large" else "judged only at size large"),
     }
-    if api in ("bc2", "bc4"):
+    if PROFILES[api].judge_efficiency:
         found["efficiency_pct"] = _check(
             "efficiency_pct", ours.get("efficiency_pct"), size == "default",
             None if size == "default" else "judged only at size default")
-    if api == "bc4":
+    if PROFILES[api].judge_walk:
         walks = [p["requests"] for p in out.get("peers", {}).values()
                  if "error" not in p and p.get("requests")]
         found["walk_over_ours"] = _check(

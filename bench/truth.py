@@ -8,6 +8,7 @@ them as a check that these counts and our export agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # BC4 table -> recording types it holds.
@@ -29,14 +30,6 @@ BC4_RECORDING_TABLES: dict[str, tuple[str, ...]] = {
     "card_steps": ("Kanban::Step",),
     "comments": ("Comment",),
 }
-
-
-def truth_counts(api: str, truth: Any) -> dict[str, int]:
-    if api == "bc4":
-        return _bc4(truth)
-    if api == "bc2":
-        return _bc2(truth)
-    return {}
 
 
 def _bc4(truth: Any) -> dict[str, int]:
@@ -78,3 +71,12 @@ def _bc2(truth: Any) -> dict[str, int]:
         if getattr(truth.lookup(c.parent_type, c.parent_id), "project_id", None)
         in live | {None})
     return counts
+
+
+# family -> its counter; a family no peer covers has no truth counts.
+COUNTERS: dict[str, Callable[[Any], dict[str, int]]] = {"bc4": _bc4, "bc2": _bc2}
+
+
+def truth_counts(api: str, truth: Any) -> dict[str, int]:
+    counter = COUNTERS.get(api)
+    return counter(truth) if counter else {}

@@ -46,3 +46,16 @@ def test_bench__each_api_has_its_measurements(result, api):
     assert section["peers"] == {}
     for target in section["targets"].values():
         assert {"value", "target", "met", "what"} <= set(target)
+
+
+def test_bench__family_facts_come_from_the_profiles(result):
+    """With the three families, expect each judged and limited as ``bench.profiles`` says:
+    efficiency for bc2 and bc4, the peer-walk ratio for bc4 only, a calendar limit for
+    Backpack only."""
+    targets = {api: set(section["targets"]) for api, section in result["apis"].items()}
+    assert {api for api, names in targets.items() if "efficiency_pct" in names} == {"bc2", "bc4"}
+    assert {api for api, names in targets.items() if "walk_over_ours" in names} == {"bc4"}
+    limited = {api for api, section in result["apis"].items()
+               if "calendar_rate_limit" in section["sandbox"]}
+    assert limited == {"backpack"}
+    assert result["apis"]["backpack"]["sandbox"]["calendar_rate_limit"] == [10, 0.25]

@@ -31,6 +31,8 @@ deliberate deviations are asserted as what we do instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,60 +157,142 @@ def test_conformance(case: dict[str, Any], caplog: pytest.LogCaptureFixture) -> 
                warnings + [r.message for r in caplog.records])
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one case's run left to check: its answers, the requests made, any error."""
+
+    case: dict[str, Any]
+    assertion: dict[str, Any]
+    server: Any
+    pages: list[Any]
+    error: BasecampExtractError | None
+    warnings: list[str]
+
+    @property
+    def expected(self) -> Any:
+        return self.assertion.get("expected")
+
+    @property
+    def hits(self) -> list[Any]:
+        return self.server.hits
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [r for p in self.pages for r in p.records]
+
+
 def _check(case: dict[str, Any], assertion: dict[str, Any], server: Any, pages: list[Any],
            error: BasecampExtractError | None, warnings: list[str]) -> None:
-    kind, expected = assertion["type"], assertion.get("expected")
-    records = [r for p in pages for r in p.records]
-    hits = server.hits
-    if kind == "requestCount":
-        if case["name"] == "GET 500 is not retried":
-            assert len(hits) > 1, DEVIATIONS[case["name"]]
-        elif FIRST_PAGE_ONLY in case["tags"]:
-            assert pages and pages[0].next_url, "first page read, next link exposed"
-        else:
-            assert len(hits) == expected, [h.path for h in hits]
-    elif kind == "delayBetweenRequests":
-        assert len(hits) > 1 and min(server.delays_ms()) >= assertion["min"], server.delays_ms()
-    elif kind == "noError":
-        assert error is None, error.one_line()
-    elif kind == "errorRaised":
-        assert error is not None
-    elif kind == "statusCode":
-        if expected < 400:
-            assert error is None and pages and pages[0].status == expected
-        else:
-            assert isinstance(error, ERRORS[expected]) and str(expected) in str(error), error
-    elif kind == "errorCode":
-        assert isinstance(error, ERROR_CODES[expected]), (expected, error)
-    elif kind == "errorField":
-        assert error is not None
-        if assertion["path"] == "httpStatus":
-            assert str(expected) in str(error)
-        elif assertion["path"] == "retryable":
-            assert (len(hits) > 1) == expected, len(hits)
-        elif assertion["path"] == "requestId":
-            assert error.request_id == expected and f"(request id {expected})" in error.one_line()
-    elif kind == "urlOrigin":
-        assert expected == "rejected"
-        assert isinstance(error, RemoteError) and "another origin" in str(error), error
-    elif kind == "responseMeta" and assertion["path"] == "totalCount":
-        if case["name"] == "Missing X-Total-Count returns zero":
-            assert pages[0].total is None, DEVIATIONS[case["name"]]
-        else:
-            assert pages[0].total == expected
-    elif kind == "responseMeta" and assertion["path"] == "truncated":
-        capped = any("page cap" in w for w in warnings)
-        assert capped == expected, warnings
-    elif kind == "responseBody" and assertion["path"] == "id":
-        assert records[0]["id"] == expected and type(records[0]["id"]) is int
-    elif kind == "responseBody" and assertion["path"] == "project_count":
-        assert len([r for r in records if "id" in r]) == expected, records
-    elif kind == "responseBody" and assertion["path"] == "last_project_id":
-        assert records[-1]["id"] == expected
-    elif kind == "requestPath":
-        assert hits[assertion["index"]].path.split("?")[0] == expected
-    else:
+    kind = assertion["type"]
+    check = CHECKS.get((kind, assertion.get("path"))) or CHECKS.get((kind, None))
+    if check is None:
         raise AssertionError(f"assertion {assertion} is not driven; add it or skip the case")
+    check(Outcome(case, assertion, server, pages, error, warnings))
+
+
+def _request_count(o: Outcome) -> None:
+    if o.case["name"] == "GET 500 is not retried":
+        assert len(o.hits) > 1, DEVIATIONS[o.case["name"]]
+    elif FIRST_PAGE_ONLY in o.case["tags"]:
+        assert o.pages and o.pages[0].next_url, "first page read, next link exposed"
+    else:
+        assert len(o.hits) == o.expected, [h.path for h in o.hits]
+
+
+def _delay_between_requests(o: Outcome) -> None:
+    delays = o.server.delays_ms()
+    assert len(o.hits) > 1 and min(delays) >= o.assertion["min"], delays
+
+
+def _no_error(o: Outcome) -> None:
+    assert o.error is None, o.error.one_line()
+
+
+def _error_raised(o: Outcome) -> None:
+    assert o.error is not None
+
+
+def _status_code(o: Outcome) -> None:
+    if o.expected < 400:
+        assert o.error is None and o.pages and o.pages[0].status == o.expected
+    else:
+        assert isinstance(o.error, ERRORS[o.expected]) and str(o.expected) in str(o.error), \
+            o.error
+
+
+def _error_code(o: Outcome) -> None:
+    assert isinstance(o.error, ERROR_CODES[o.expected]), (o.expected, o.error)
+
+
+def _error_http_status(o: Outcome) -> None:
+    assert o.error is not None
+    assert str(o.expected) in str(o.error)
+
+
+def _error_retryable(o: Outcome) -> None:
+    assert o.error is not None
+    assert (len(o.hits) > 1) == o.expected, len(o.hits)
+
+
+def _error_request_id(o: Outcome) -> None:
+    assert o.error is not None
+    assert o.error.request_id == o.expected \
+        and f"(request id {o.expected})" in o.error.one_line()
+
+
+def _url_origin(o: Outcome) -> None:
+    assert o.expected == "rejected"
+    assert isinstance(o.error, RemoteError) and "another origin" in str(o.error), o.error
+
+
+def _total_count(o: Outcome) -> None:
+    if o.case["name"] == "Missing X-Total-Count returns zero":
+        assert o.pages[0].total is None, DEVIATIONS[o.case["name"]]
+    else:
+        assert o.pages[0].total == o.expected
+
+
+def _truncated(o: Outcome) -> None:
+    capped = any("page cap" in w for w in o.warnings)
+    assert capped == o.expected, o.warnings
+
+
+def _body_id(o: Outcome) -> None:
+    assert o.records[0]["id"] == o.expected and type(o.records[0]["id"]) is int
+
+
+def _project_count(o: Outcome) -> None:
+    assert len([r for r in o.records if "id" in r]) == o.expected, o.records
+
+
+def _last_project_id(o: Outcome) -> None:
+    assert o.records[-1]["id"] == o.expected
+
+
+def _request_path(o: Outcome) -> None:
+    assert o.hits[o.assertion["index"]].path.split("?")[0] == o.expected
+
+
+# (assertion type, its path or None for any path) -> the check, in our terms
+CHECKS: dict[tuple[str, str | None], Callable[[Outcome], None]] = {
+    ("requestCount", None): _request_count,
+    ("delayBetweenRequests", None): _delay_between_requests,
+    ("noError", None): _no_error,
+    ("errorRaised", None): _error_raised,
+    ("statusCode", None): _status_code,
+    ("errorCode", None): _error_code,
+    ("errorField", None): _error_raised,
+    ("errorField", "httpStatus"): _error_http_status,
+    ("errorField", "retryable"): _error_retryable,
+    ("errorField", "requestId"): _error_request_id,
+    ("urlOrigin", None): _url_origin,
+    ("responseMeta", "totalCount"): _total_count,
+    ("responseMeta", "truncated"): _truncated,
+    ("responseBody", "id"): _body_id,
+    ("responseBody", "project_count"): _project_count,
+    ("responseBody", "last_project_id"): _last_project_id,
+    ("requestPath", None): _request_path,
+}
 
 
 def test_conformance__folder_is_present_in_the_workspace(shared: Path) -> None:

@@ -21,8 +21,10 @@ from sandbox.hostile import HostileProxy
 from tests.conftest import cli_env, stored_tables
 
 UA = "basecamp-extract tests (tests@example.com)"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).with_name("basecamp-extract")
+RETRY_FOR = ("--retry-for", "2")  # contract 4: the retry budget in seconds (tests: small)
+PEOPLE = r"/people\.json$"
 # BC2 subscriber tables: parent table (also the truth's attribute) and its key column there.
 SUBSCRIBER_TABLES = {
     "messages": "message_id", "todolists": "todolist_id", "todos": "todo_id",

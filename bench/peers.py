@@ -170,6 +170,7 @@ def dlt_config(api: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 def run_dlt(api: str, spec: dict[str, Any], workdir: str) -> dict[str, Any]:
     """Load the account into duckdb under ``workdir``; rows per table as dlt normalized them."""
+    # Peers are imported only in their job's subprocess (see the module docstring).
     import dlt
     from dlt.sources.rest_api import rest_api_source
 
@@ -198,14 +199,14 @@ SDK_COVERS: dict[str, str] = {
 def sdk_client(origin: str, token: str, user_agent: str) -> Any:
     """A ``basecamp.Client`` aimed at the sandbox: ``Config(base_url=...)`` is public API and
     accepts plain http on loopback, so nothing is patched."""
-    from basecamp import Client, Config
+    from basecamp import Client, Config  # only in the sdk job's subprocess, like dlt
 
     return Client(access_token=token, config=Config(base_url=origin), user_agent=user_agent)
 
 
 def run_sdk(spec: dict[str, Any]) -> dict[str, Any]:
     """Walk the account with the SDK's listing methods; rows seen per table."""
-    import basecamp
+    import basecamp  # only in the sdk job's subprocess, like dlt
 
     rows: Counter[str] = Counter()
     commented: list[int] = []

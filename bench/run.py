@@ -15,6 +15,7 @@ high X the client, not the limit, can become the bottleneck on a small machine).
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import tempfile
@@ -329,6 +330,4 @@ def targets(api: str, size: str, out: dict[str, Any]) -> dict[str, dict[str, Any
 
 
 def _cpus() -> int | None:
-    import os
-
     return os.cpu_count()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pandas as pd
 import pytest
+from nbclient import NotebookClient
 
 from extract.export import run_export
 from sandbox import Sandbox
@@ -60,9 +62,6 @@ def test_open_export__missing_folder_is_clear(tmp_path):
 
 def run_notebook(path: Path, output: Path, monkeypatch) -> list[Any]:
     """Execute every cell with ``BASECAMP_OUTPUT=output``; return the code cells' outputs."""
-    import nbformat
-    from nbclient import NotebookClient
-
     monkeypatch.setenv("BASECAMP_OUTPUT", str(output))
     monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = nbformat.read(path, as_version=4)

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.test_report import FAMILIES, export_three_families
 from transforms.report import write_report
@@ -110,8 +111,6 @@ def test_browser__charts_render(probe, api):
 
 def test_browser__screenshot_is_not_blank(report, tmp_path):
     """With a screenshot of the report's first screen, expect more than a blank page."""
-    from PIL import Image
-
     shot = tmp_path / "report.png"
     browse(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,1400")
     colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 16)

@@ -94,6 +94,7 @@ class LoadResult:
 def connect(target: str | Path) -> Warehouse:
     """A PostgreSQL URL, or else a DuckDB file path."""
     text = str(target)
+    # Each backend is imported when asked for: a DuckDB load never loads psycopg, and back.
     if text.startswith(POSTGRES_SCHEMES):
         from transforms.warehouse_postgres import PostgresWarehouse
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.dataset as ds
+
 from extract.families import family
 from sandbox import Sandbox
 from sandbox.hostile import HostileProxy
@@ -145,8 +147,6 @@ def holds_value(stored: Mapping[str, list[dict[str, Any]]], value: Any) -> list[
 
 
 def rejects(output: Path, api: str) -> list[dict[str, Any]]:
-    import pyarrow.dataset as ds
-
     folder = output / api / "_rejects"
     if not folder.is_dir():
         return []

@@ -22,7 +22,8 @@ import pytest
 import requests
 
 from sandbox import SIZES, Credentials, Sandbox
-from sandbox.bc2.model import ACTIVE, TEMPLATE, TRASHED, Bc2Account, Project
+from sandbox.bc2.model import Bc2Account
+from sandbox.bc2.records import ACTIVE, TEMPLATE, TRASHED, Project
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc2"
 EXAMPLES = REFERENCE / "examples"

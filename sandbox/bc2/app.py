@@ -30,7 +30,8 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
-from sandbox.bc2.model import (
+from sandbox.bc2.model import Bc2Account, Index, todolist_completed
+from sandbox.bc2.records import (
     ACTIVE,
     ARCHIVED,
     DRAFT,
@@ -38,16 +39,13 @@ from sandbox.bc2.model import (
     TEMPLATE,
     TRASHED,
     Attachment,
-    Bc2Account,
     CalendarEvent,
     Commentable,
     Event,
-    Index,
     Person,
     Project,
     Todo,
     Todolist,
-    todolist_completed,
 )
 from sandbox.bc2.recurrence import day_of, is_upcoming, occurrences, sort_key
 from sandbox.bc2.render import (

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sandbox.bc2 import words as words
-from sandbox.bc2.model import (
+from sandbox.bc2.model import Bc2Account
+from sandbox.bc2.records import (
     ACTIVE,
     ARCHIVED,
     DRAFT,
@@ -34,7 +35,6 @@ from sandbox.bc2.model import (
     TEMPLATE,
     TRASHED,
     Attachment,
-    Bc2Account,
     Calendar,
     CalendarEvent,
     Comment,

@@ -12,7 +12,7 @@ import calendar
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from sandbox.bc2.model import CalendarEvent
+from sandbox.bc2.records import CalendarEvent
 from sandbox.bc2.time import eastern_offset, local_day, start_of_day, to_local
 
 _STEP_DAYS = {"daily": 1, "weekly": 7}

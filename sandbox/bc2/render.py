@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sandbox.bc2.model import (
+from sandbox.bc2.model import TYPE_TABLES, Bc2Account, Index, todolist_completed
+from sandbox.bc2.records import (
     DRAFT,
     TEMPLATE,
     TRASHED,
-    TYPE_TABLES,
     Attachment,
-    Bc2Account,
     Calendar,
     CalendarEvent,
     Comment,
@@ -42,14 +41,12 @@ from sandbox.bc2.model import (
     Event,
     Forward,
     Group,
-    Index,
     Message,
     Person,
     Project,
     Todo,
     Todolist,
     Upload,
-    todolist_completed,
 )
 from sandbox.bc2.time import format_day, format_optional, format_timestamp
 

@@ -48,12 +48,8 @@ from sandbox.bc2.records import (
     Todolist,
 )
 from sandbox.bc2.recurrence import day_of, is_upcoming, occurrences, sort_key
-from sandbox.bc2.render import (
-    DUPLICATE_CREATED_AT,
-    Renderer,
-    Urls,
-    topic_updated_at,
-)
+from sandbox.bc2.render import Renderer
+from sandbox.bc2.render_base import DUPLICATE_CREATED_AT, Urls, topic_updated_at
 from sandbox.bc2.time import format_timestamp, parse_timestamp
 from sandbox.contract import COLLECTION, MEMBER, TEXT_TYPE, AppResult, Target
 from sandbox.httpcache import max_updated_at

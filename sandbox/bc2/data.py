@@ -41,6 +41,7 @@ from sandbox.bc2.records import (
     Project,
     Recurring,
 )
+from sandbox.words import FIRST_NAMES, LAST_NAMES
 
 DEFAULT_ACCOUNT_ID = 999_999_999
 
@@ -122,7 +123,7 @@ class _Generator(ContentGenerator):
 
     def _people(self) -> None:
         spec = self.spec
-        pairs = [(f, last) for f in words.FIRST_NAMES for last in words.LAST_NAMES]
+        pairs = [(f, last) for f in FIRST_NAMES for last in LAST_NAMES]
         self.rng.shuffle(pairs)
         total = spec.people + spec.trashed_people
         for i, (first, last) in enumerate(pairs[:total]):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sandbox.bc2 import words as words
 from sandbox.bc2.model import Bc2Account
 from sandbox.bc2.records import Attachment, Comment, Commentable, Event
-from sandbox.bc2.time import REFERENCE_NOW
+from sandbox.clock import REFERENCE_NOW
 
 if TYPE_CHECKING:
     from sandbox.bc2.data import SizeSpec

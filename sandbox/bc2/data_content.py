@@ -18,7 +18,8 @@ from sandbox.bc2.records import (
     Todolist,
     Upload,
 )
-from sandbox.bc2.time import eastern_offset, local_day
+from sandbox.bc2.time import local_day
+from sandbox.clock import eastern_offset
 
 
 class ContentGenerator(GeneratorBase):

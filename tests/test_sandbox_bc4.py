@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from sandbox import Bc4Credentials, Sandbox
-from sandbox.bc4.data import BIG_ID
+from sandbox.bc4.data_base import BIG_ID
 from sandbox.bc4.model import LISTABLE_TYPES, STATUSES
 from sandbox.bc4.paging import GROUPED_GEAR, pages_needed
 

@@ -15,17 +15,9 @@ from sandbox.bc2.model import Bc2Account
 from sandbox.bc2.records import ACTIVE, Project
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc2"
-
-
 EXAMPLES = REFERENCE / "examples"
-
-
 UA = "sandbox-tests (tests@example.com)"
-
-
 CREDS = Credentials(username="tester@example.com", password="pw-Zx81-secret", token="tok-9f2c")
-
-
 SINCE_EVER = "2000-01-01T00:00:00-05:00"
 
 

@@ -1,7 +1,7 @@
 """Deterministic synthetic Basecamp 2 account, built from a size name and a seed.
 
 Everything comes from one ``random.Random(seed)`` and the fixed reference clock in
-``bc2_time``, so two generators with the same arguments build identical accounts. The first
+``sandbox.clock``, so two generators with the same arguments build identical accounts. The first
 active project is the "showcase": whatever must exist at every size for every endpoint to have
 rows (a list long enough to page, 51+ attachments, completed and trashed lists and to-dos, an
 archived topic, a linked Google doc, recurring events, past and upcoming events) is placed

@@ -25,7 +25,7 @@ from sandbox.bc2.records import (
 )
 from sandbox.bc2.time import format_day, format_optional, format_timestamp
 
-# Placeholder key that the encoder rewrites to a second "created_at" (see bc2_app.encode).
+# Placeholder key that the encoder rewrites to a second "created_at" (sandbox.bc2.app.encode).
 DUPLICATE_CREATED_AT = "created_at\u0000"
 
 JsonObj = dict[str, Any]

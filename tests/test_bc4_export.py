@@ -18,7 +18,7 @@ from extract.families.bc4.oauth import OAuthApp, Tokens
 from extract.http import Credentials
 from sandbox import Sandbox
 from sandbox.bc4.model import ACTIVE
-from tests.test_sandbox_bc4 import Client, container_walk
+from tests.sandbox_walks import Client, container_walk
 from transforms.errors import AuthError
 from transforms.read import dataset
 

@@ -18,43 +18,27 @@ arguments build equal accounts. What every endpoint and example needs exists at 
 
 from __future__ import annotations
 
-import random
-import string
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sandbox.backpack import words as words
+from sandbox.backpack.data_base import ACCOUNT_START
+from sandbox.backpack.data_pages import PageGenerator
 from sandbox.backpack.model import (
-    ASSET,
-    GALLERY,
-    LIST,
-    NOTE,
-    SEPARATOR,
-    Attachment,
     BackpackAccount,
-    Belonging,
     Bookmark,
     Calendar,
     CalendarEvent,
-    Email,
-    Gallery,
-    Image,
-    Item,
     JournalEntry,
-    Note,
-    Page,
     Reminder,
-    Separator,
     Status,
     Tag,
-    TodoList,
     User,
 )
-from sandbox.backpack.time import REFERENCE_NOW, TIME_ZONE_NAME
-from sandbox.bc2.words import FIRST_NAMES, LAST_NAMES
+from sandbox.clock import REFERENCE_NOW
+from sandbox.words import FIRST_NAMES, LAST_NAMES
 
-ACCOUNT_START = datetime(2009, 4, 14, 15, 22, 9, tzinfo=UTC)
 DEFAULT_ACCOUNT_ID = 88_731
 DEFAULT_ACCOUNT = "sandbox"
 
@@ -122,57 +106,14 @@ def generate_account(
     return _Generator(SIZES[size], seed, account_id, account).run()
 
 
-class _Ids:
-    """Increasing ids with small random gaps, one series per record type (like Rails)."""
-
-    def __init__(self, rng: random.Random, start: int) -> None:
-        self._rng = rng
-        self._last = start
-
-    def next(self) -> int:
-        self._last += self._rng.randint(1, 9)
-        return self._last
-
-
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in folded.lower() if c.isalnum())
 
 
-class _Generator:
-    def __init__(self, spec: SizeSpec, seed: int, account_id: int, account: str) -> None:
-        self.spec = spec
-        self.rng = random.Random(seed)
-        self.ids = {
-            kind: _Ids(self.rng, start) for kind, start in (
-                ("user", 1200), ("page", 1100), ("note", 1000), ("list", 900),
-                ("item", 3300), ("gallery", 2800), ("image", 88200), ("asset", 60800),
-                ("separator", 500), ("belonging", 780), ("tag", 3), ("email", 4),
-                ("reminder", 4), ("status", 40), ("journal", 7000), ("bookmark", 0),
-                ("calendar", 4), ("event", 20),
-            )
-        }
-        self.acct = BackpackAccount(account_id, account, TIME_ZONE_NAME, REFERENCE_NOW)
-        self.tags: list[Tag] = []
+class _Generator(PageGenerator):
+    """The account as a whole: users, tags, pages, reminders, journal, bookmarks, calendars."""
 
-    # ------------------------------------------------------------------ helpers
-    def _id(self, kind: str) -> int:
-        return self.ids[kind].next()
-
-    def _between(self, start: datetime, end: datetime) -> datetime:
-        span = max(0, int((end - start).total_seconds()))
-        return start + timedelta(seconds=self.rng.randint(0, span))
-
-    def _past(self) -> datetime:
-        return self._between(ACCOUNT_START, REFERENCE_NOW - timedelta(hours=1))
-
-    def _count(self, bounds: tuple[int, int]) -> int:
-        return self.rng.randint(*bounds)
-
-    def _lines(self, pool: tuple[str, ...], low: int, high: int) -> str:
-        return "\n".join(self.rng.sample(pool, self.rng.randint(low, high)))
-
-    # ------------------------------------------------------------------ run
     def run(self) -> BackpackAccount:
         self._users()
         self.tags = [
@@ -212,113 +153,6 @@ class _Generator:
             self.acct.users.append(user)
         self.acct.me_id = self.acct.users[0].id
 
-    # ------------------------------------------------------------------ pages
-    def _pages(self) -> None:
-        me = self.acct.me_id
-        others = [u.id for u in self.acct.users[1:]]
-        titles: set[str] = set()
-        for index in range(self.spec.my_pages):
-            shared = self.rng.sample(others, self.rng.randint(0, min(2, len(others))))
-            self._page(me, shared, titles, showcase=index == 0, plain=index == 1)
-        for _ in range(self.spec.friend_pages):
-            owner = self.rng.choice(others)
-            rest = [o for o in others if o != owner]
-            extra = self.rng.sample(rest, self.rng.randint(0, min(1, len(rest))))
-            self._page(owner, [me, *extra], titles)
-        for _ in range(self.spec.hidden_pages):
-            owner = self.rng.choice(others)
-            rest = [o for o in others if o != owner]
-            self._page(owner, self.rng.sample(rest, self.rng.randint(0, min(1, len(rest)))),
-                       titles)
-        self.acct.start_page_id = self.acct.pages[0].id
-
-    def _title(self, titles: set[str]) -> str:
-        title = self.rng.choice(words.PAGE_TITLES)
-        number = 2
-        unique = title
-        while unique in titles:
-            unique = f"{title} {number}"
-            number += 1
-        titles.add(unique)
-        return unique
-
-    def _page(
-        self, owner: int, shared: list[int], titles: set[str], *,
-        showcase: bool = False, plain: bool = False,
-    ) -> None:
-        spec = self.spec
-        created = self._past()
-        address = "".join(self.rng.choices(string.ascii_lowercase + string.digits, k=6))
-        page = Page(self._id("page"), self._title(titles), owner,
-                    f"{address}@backpackit.com", created, shared)
-        notes = 2 if showcase or plain else self._count(spec.notes)
-        lists = 1 if showcase or plain else self._count(spec.lists)
-        page.notes = [self._note(created) for _ in range(notes)]
-        page.lists = [self._list(created, mixed=showcase or plain) for _ in range(lists)]
-        if not plain:
-            galleries = 1 if showcase else self._count(spec.galleries)
-            page.galleries = [self._gallery() for _ in range(galleries)]
-            assets = 1 if showcase else self._count(spec.attachments)
-            page.attachments = [
-                Attachment(self._id("asset"), self.rng.choice(words.ATTACHMENT_FILES))
-                for _ in range(assets)
-            ]
-            separators = 1 if showcase else self._count(spec.separators)
-            page.separators = [
-                Separator(self._id("separator"), self.rng.choice(words.SEPARATOR_NAMES))
-                for _ in range(separators)
-            ]
-        if showcase or plain:
-            page.tags = [self.tags[0], *self.rng.sample(self.tags[1:], 1 if showcase else 0)]
-        else:
-            count = min(self._count(spec.tags_per_page), len(self.tags))
-            page.tags = sorted(self.rng.sample(self.tags, count), key=lambda t: t.id)
-        emails = 2 if showcase else self._count(spec.emails)
-        page.emails = [self._email(created) for _ in range(emails)]
-        widgets = (
-            [(NOTE, n.id) for n in page.notes] + [(LIST, lst.id) for lst in page.lists]
-            + [(GALLERY, g.id) for g in page.galleries]
-            + [(ASSET, a.id) for a in page.attachments]
-            + [(SEPARATOR, s.id) for s in page.separators]
-        )
-        self.rng.shuffle(widgets)
-        page.belongings = [
-            Belonging(self._id("belonging"), position, kind, widget_id)
-            for position, (kind, widget_id) in enumerate(widgets, start=1)
-        ]
-        self.acct.pages.append(page)
-
-    def _note(self, after: datetime) -> Note:
-        return Note(self._id("note"), self.rng.choice(words.NOTE_TITLES),
-                    self._lines(words.NOTE_LINES, 1, 3), self._between(after, REFERENCE_NOW))
-
-    def _list(self, after: datetime, *, mixed: bool) -> TodoList:
-        todo = TodoList(self._id("list"), self.rng.choice(words.LIST_NAMES))
-        count = max(3, self._count(self.spec.items)) if mixed else self._count(self.spec.items)
-        for position in range(1, count + 1):
-            completed = position > 1 and ((position == 2 and mixed) or self.rng.random() < 0.35)
-            todo.items.append(Item(
-                self._id("item"), todo.id, self.rng.choice(words.ITEM_TEXTS), completed,
-                position, self._between(after, REFERENCE_NOW),
-            ))
-        return todo
-
-    def _gallery(self) -> Gallery:
-        gallery = Gallery(self._id("gallery"), self.rng.choice(words.GALLERY_NAMES))
-        gallery.images = [
-            Image(self._id("image"), self.rng.choice(words.IMAGE_FILES), gallery.id,
-                  self.rng.choice(words.IMAGE_DESCRIPTIONS))
-            for _ in range(self._count(self.spec.images))
-        ]
-        return gallery
-
-    def _email(self, after: datetime) -> Email:
-        sender = self.rng.choice(FIRST_NAMES)
-        body = f"Hi,\n\n{self._lines(words.NOTE_LINES, 1, 2)}\n\n-- \n{sender}"
-        return Email(self._id("email"), self.rng.choice(words.EMAIL_SUBJECTS), body,
-                     self._between(after, REFERENCE_NOW))
-
-    # ------------------------------------------------------------------ the rest
     def _reminders(self) -> None:
         me = self.acct.me_id
         users = [u.id for u in self.acct.users]

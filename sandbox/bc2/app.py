@@ -30,7 +30,8 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
-from sandbox.bc2.model import (
+from sandbox.bc2.model import Bc2Account, Index, todolist_completed
+from sandbox.bc2.records import (
     ACTIVE,
     ARCHIVED,
     DRAFT,
@@ -38,24 +39,17 @@ from sandbox.bc2.model import (
     TEMPLATE,
     TRASHED,
     Attachment,
-    Bc2Account,
     CalendarEvent,
     Commentable,
     Event,
-    Index,
     Person,
     Project,
     Todo,
     Todolist,
-    todolist_completed,
 )
 from sandbox.bc2.recurrence import day_of, is_upcoming, occurrences, sort_key
-from sandbox.bc2.render import (
-    DUPLICATE_CREATED_AT,
-    Renderer,
-    Urls,
-    topic_updated_at,
-)
+from sandbox.bc2.render import Renderer
+from sandbox.bc2.render_base import DUPLICATE_CREATED_AT, Urls, topic_updated_at
 from sandbox.bc2.time import format_timestamp, parse_timestamp
 from sandbox.contract import COLLECTION, MEMBER, TEXT_TYPE, AppResult, Target
 from sandbox.httpcache import max_updated_at

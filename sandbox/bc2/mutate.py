@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.bc2.model import ACTIVE, Bc2Account, Comment, Commentable, Event, Todo
+from sandbox.bc2.model import Bc2Account
+from sandbox.bc2.records import ACTIVE, Comment, Commentable, Event, Todo
 
 KINDS = ("todo_created", "commented", "todo_completed", "message_edited", "document_trashed")
 

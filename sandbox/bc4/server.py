@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox.bc4.app import Bc4App, Bc4Result
 from sandbox.bc4.auth import Bc4Credentials, authorization
-from sandbox.bc4.render import stamp
+from sandbox.bc4.render_base import stamp
 from sandbox.contract import JSON_TYPE, AppResult
 from sandbox.requestlog import ResourceShape
 from sandbox.server import SandboxServer, _Outcome

@@ -3,12 +3,15 @@
 Kinds:
 
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
-- ``shape``: ``shape_from_raw`` over a raw spool, the CPU path alone (timed around the call);
+- ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format),
+  the CPU path alone (timed around the call);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
 - ``sdk``: the official ``basecamp-sdk`` listing loops (``bench.peers.run_sdk``).
 
 The result JSON always carries ``ru_maxrss_kb`` (this process's RSS high-water mark, which
 ``bench.measure`` folds into the tree peak) and, on failure, ``error`` instead of crashing.
+Each job imports what it needs when it runs: the process tunes its allocators first (as the
+CLI entry does), and a job never pays for another's libraries (dlt, the SDK).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ def _scaled_family(api: str, time_scale: float) -> None:
 
 
 def export(spec: dict[str, Any]) -> dict[str, Any]:
+    from extract import families
     from extract.export import ExportConfig, run_export
     from extract.families.bc4.grant import Grant
     from extract.families.bc4.oauth import Tokens
@@ -58,13 +62,13 @@ def export(spec: dict[str, Any]) -> dict[str, Any]:
         "workers": spec["workers"], "keep_raw": spec["keep_raw"],
         "rate_limit": RateLimit(*spec["rate_limit"]) if spec["rate_limit"] else None,
     }
-    if api == "bc4":
+    if families.family(api).oauth:
         values.update(credentials=Credentials(), grant=Grant(Tokens(creds["token"])))
-    elif api == "backpack":
-        values.update(credentials=Credentials(token=creds["token"]))
-    else:
+    elif creds.get("username"):
         values.update(credentials=Credentials(username=creds["username"],
                                               password=creds["password"]))
+    else:
+        values.update(credentials=Credentials(token=creds["token"]))
     started = time.monotonic()
     result = run_export(ExportConfig(**values))
     seconds = time.monotonic() - started

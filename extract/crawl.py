@@ -19,10 +19,11 @@ from urllib.parse import urlencode
 
 import requests
 
-from extract.catalog import Catalog, Endpoint, dig, record_ctx
+from extract.catalog import Catalog, Endpoint, dig
 from extract.journal import RunJournal
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
 from extract.progress import Progress
+from extract.rows import record_ctx, unwrapped
 from extract.timezones import parse_stamp
 from transforms.errors import (
     AuthError,
@@ -294,10 +295,7 @@ class Crawl:
             with self._lock:
                 self.report.pages += 1
             fetched, total = fetched + len(page.records), page.total
-            if unit.endpoint.unwrap:
-                field_ = unit.endpoint.unwrap
-                page = replace(page, records=[item for group in page.records
-                                              for item in group.get(field_) or []])
+            page = replace(page, records=unwrapped(unit.endpoint, page.records))
             if unit.endpoint.id in self._fills:
                 self._note_listed(unit.endpoint.id, page.records)
             self.sink(unit, page)

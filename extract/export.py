@@ -15,7 +15,7 @@ the crawl's pages go to, the crawler); storing lives in ``transforms.store``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ class ExportConfig:
     options: tuple[str, ...] = ()
     full: bool = False
     wait_for_lock: bool = True
-    allow_shrink: frozenset[str] = field(default_factory=frozenset)
+    allow_shrink: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -9,7 +9,8 @@ A run with failed units keeps it too, so the rerun fetches only what failed.
 
 A journal belongs to one configuration (API, account, steps, options); another configuration
 starts afresh. Page files hold the decoded records of a response (JSON for every family, so an
-XML page replays without its parser): never a header, never a credential.
+XML page replays without its parser): never a header, never a credential. ``--keep-raw`` keeps
+the pages a run shaped in the same format (``PageSpool``), for ``shape_from_raw``.
 """
 
 from __future__ import annotations

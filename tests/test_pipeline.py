@@ -11,17 +11,19 @@ from pathlib import Path
 from typing import get_type_hints
 
 from extract.catalog import Endpoint
-from extract.crawl import Unit
+from extract.crawl import Outcome, Unit
 from extract.export import run_export
 from extract.families import family
 from extract.journal import PageSpool, RunJournal, read_page, spooled
+from extract.lineage import feeding, tainted_partitions
 from extract.pagination import Page
 from extract.rows import row_groups, unwrapped
+from extract.run import storage_of
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
 from transforms.store import fold, partitions, state
 from transforms.store.manifest import Manifest, latest_manifests
-from transforms.store.target import Storage, Target
+from transforms.store.target import WHOLE_TABLE, Storage, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW_FIELDS = {"unwrap", "reshape", "row_ctx"}
@@ -97,3 +99,20 @@ def test_storage__takes_a_small_target_not_the_export_configuration() -> None:
     target = Target(Path("/out"), "bc2", fam.account_column, 7)
     assert target.own("_manifests") == Path("/out/bc2/_manifests/account_id=7")
     assert state.state_file(target) == Path("/out/bc2/_state/account_id=7.json")
+
+
+def test_lineage__a_failed_unit_taints_its_bucket_or_the_whole_table() -> None:
+    """Expect a failed project listing to keep that project's partitions of every table it
+    (and what it would have reached) feeds, a failed account-wide unit the whole table, and
+    the guard told which endpoints fill each table."""
+    fam = family("bc2")
+    in_project = Outcome("todos_project", "/projects/7/todos.json", {"project_id": 7}, "boom")
+    tainted = tainted_partitions(fam, [in_project])
+    assert {("todos", 7), ("todos__attachments", 7)} <= tainted
+    assert all(bucket == (7 if fam.bucket_column in fam.registry[table].partition
+                          else WHOLE_TABLE) for table, bucket in tainted)
+    account_wide = Outcome("people", "/people.json", {}, "boom")
+    assert ("people", WHOLE_TABLE) in tainted_partitions(fam, [account_wide])
+    assert "todos_project" in feeding(fam)["todos"]
+    assert storage_of(fam, Target(Path("/o"), "bc2", "account_id", 1),
+                      frozenset()).bucket == fam.bucket_column

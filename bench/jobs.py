@@ -3,12 +3,15 @@
 Kinds:
 
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
-- ``shape``: ``shape_from_raw`` over a raw spool, the CPU path alone (timed around the call);
+- ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format),
+  the CPU path alone (timed around the call);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
 - ``sdk``: the official ``basecamp-sdk`` listing loops (``bench.peers.run_sdk``).
 
 The result JSON always carries ``ru_maxrss_kb`` (this process's RSS high-water mark, which
 ``bench.measure`` folds into the tree peak) and, on failure, ``error`` instead of crashing.
+Each job imports what it needs when it runs: the process tunes its allocators first (as the
+CLI entry does), and a job never pays for another's libraries (dlt, the SDK).
 """
 
 from __future__ import annotations

@@ -162,28 +162,6 @@ class Catalog:
         return seen
 
 
-def reshaped(endpoint: Endpoint, record: Record) -> Record:
-    """The record with ``reshape`` applied (the same object when there is nothing to do)."""
-    if not endpoint.reshape:
-        return record
-    out = {}
-    for key, value in record.items():
-        new = endpoint.reshape.get(key, key)
-        if new is not None:
-            out[new] = value
-    return out
-
-
-def record_ctx(endpoint: Endpoint, ctx: Mapping[str, Any], record: Record) -> dict[str, Any]:
-    """``ctx`` plus what ``row_ctx`` reads from this record (absent values leave ctx alone)."""
-    out = dict(ctx)
-    for name, dotted in endpoint.row_ctx.items():
-        value = dig(record, dotted)
-        if value is not None:
-            out[name] = value
-    return out
-
-
 def dig(record: Record, dotted: str) -> Any:
     """Follow ``a.b.c`` through nested mappings; None when any step is missing."""
     value: Any = record

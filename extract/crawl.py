@@ -15,15 +15,16 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from extract.catalog import Catalog, Endpoint, dig, record_ctx
+from extract.binding import bind, gathered_contexts, older
+from extract.catalog import Catalog, Endpoint
 from extract.journal import RunJournal
 from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
 from extract.progress import Progress
-from extract.timezones import parse_stamp
+from extract.rows import record_ctx, unwrapped
 from transforms.errors import (
     AuthError,
     BasecampExtractError,
@@ -38,7 +39,6 @@ from transforms.redact import REDACTOR
 log = logging.getLogger(__name__)
 
 FATAL = (AuthError, ConfigError, NotFoundError, OutputError)
-GATHER_CHUNK = 50  # ids per gathered request: ~600 characters of query string
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ class Crawl:
                         ready.append((endpoint, self._gathered.pop(gid)))
                         del self._gathers[gid]
             for endpoint, values in ready:
-                for ctx in _chunks(values, self.root_ctx):
+                for ctx in gathered_contexts(values, self.root_ctx):
                     self._submit(self._unit(endpoint, ctx))
             due: list[tuple[Endpoint, list[dict[str, Any]]]] = []
             with self._lock:
@@ -294,10 +294,7 @@ class Crawl:
             with self._lock:
                 self.report.pages += 1
             fetched, total = fetched + len(page.records), page.total
-            if unit.endpoint.unwrap:
-                field_ = unit.endpoint.unwrap
-                page = replace(page, records=[item for group in page.records
-                                              for item in group.get(field_) or []])
+            page = replace(page, records=unwrapped(unit.endpoint, page.records))
             if unit.endpoint.id in self._fills:
                 self._note_listed(unit.endpoint.id, page.records)
             self.sink(unit, page)
@@ -337,9 +334,9 @@ class Crawl:
                     if child.where is not None and not child.where(item):
                         continue
                     if child.changed_since and self.stop is not None and \
-                            _older(item, base.get(child.changed_since)):
+                            older(item, base.get(child.changed_since)):
                         continue  # a feed read: only changed rows are stored
-                    ctx = _bind(child, base, record, item)
+                    ctx = bind(child, base, record, item)
                     if ctx is None or (child.once and not self._first(child)):
                         continue
                     if child.gather:
@@ -388,47 +385,7 @@ class Crawl:
             self.report.warnings.append(message)
 
 
-def _bind(child: Endpoint, ctx: Mapping[str, Any], record: Mapping[str, Any],
-          item: Mapping[str, Any]) -> dict[str, Any] | None:
-    out = dict(ctx)
-    for name, sources in child.bind.items():
-        candidates = (sources,) if isinstance(sources, str) else sources
-        value = next((v for v in (_read(s, record, item) for s in candidates) if v is not None),
-                     None)
-        if value is None:
-            log.debug("%s: parent record has no %s; not requested", child.id, sources)
-            return None
-        out[name] = value
-    return out
-
-
-def _chunks(values: Mapping[str, set[Any]], root: Mapping[str, Any]
-            ) -> Iterable[dict[str, Any]]:
-    """Contexts of a gathered request: each name bound to ≤ GATHER_CHUNK comma-joined values.
-
-    Nothing gathered means nothing to ask for. Only single-name gathers are chunked; the
-    catalog has no other kind.
-    """
-    (name, found), = values.items()
-    ordered = sorted(found, key=lambda v: (str(type(v)), v))
-    for start in range(0, len(ordered), GATHER_CHUNK):
-        chunk = ordered[start:start + GATHER_CHUNK]
-        yield {**root, name: ",".join(str(v) for v in chunk)}
-
-
-def _older(record: Mapping[str, Any], since: Any) -> bool:
-    """True when the record's ``updated_at`` is before ``since`` (unknown stamps are not)."""
-    stamp, bound = parse_stamp(record.get("updated_at")), parse_stamp(since)
-    return stamp is not None and bound is not None and stamp < bound
-
-
-def _read(source: str, record: Mapping[str, Any], item: Mapping[str, Any]) -> Any:
-    return dig(record, source[1:]) if source.startswith("^") else dig(item, source)
-
-
 def _path(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path
 
 

@@ -9,7 +9,8 @@ A run with failed units keeps it too, so the rerun fetches only what failed.
 
 A journal belongs to one configuration (API, account, steps, options); another configuration
 starts afresh. Page files hold the decoded records of a response (JSON for every family, so an
-XML page replays without its parser): never a header, never a credential.
+XML page replays without its parser): never a header, never a credential. ``--keep-raw`` keeps
+the pages a run shaped in the same format (``PageSpool``), for ``shape_from_raw``.
 """
 
 from __future__ import annotations
@@ -150,16 +151,7 @@ class RunJournal:
         with self._lock:
             self._count += 1
             name = f"{self._count:07d}-{endpoint}.json"
-        header = {"number": page.number, "url": page.url, "status": page.status,
-                  "fetched_at": page.fetched_at.isoformat(), "total": page.total,
-                  "next_url": page.next_url}
-        body = json.dumps({"__records__": page.records}, default=str).encode()
-        path = self.root / "pages" / name
-        try:
-            with open(path, "wb") as fh:
-                fh.write(json.dumps(header).encode() + b"\n" + body)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_page(self.root / "pages" / name, page)
         return name
 
     def _commit(self, key: str, names: list[str]) -> None:
@@ -181,6 +173,31 @@ class RunJournal:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class PageSpool:
+    """``--keep-raw``: every page the run shaped, in the journal's page format, kept after the
+    run (``_raw/<run id>/``) so ``shape_from_raw`` can shape it again without the network.
+    Each header names the unit (``endpoint``, ``ctx``); the records are those shaped."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._count = 0
+        self._lock = threading.Lock()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, endpoint: str, ctx: Mapping[str, Any], page: Page) -> None:
+        with self._lock:
+            self._count += 1
+            name = self.root / f"{self._count:07d}-{endpoint}.json"
+        write_page(name, page, endpoint=endpoint, ctx=dict(ctx))
+
+
+def spooled(root: Path) -> Iterator[tuple[str, dict[str, Any], Page]]:
+    """A spool's pages in the order they were shaped: (endpoint id, context, page)."""
+    for path in sorted(root.glob("*.json")):
+        header, page = read_page(path)
+        yield header["endpoint"], header["ctx"], page
+
+
 def pending(root: Path) -> int:
     """Units an interrupted run completed (what the next run will not fetch again)."""
     try:
@@ -189,15 +206,37 @@ def pending(root: Path) -> int:
         return 0
 
 
-def _load(path: Path) -> Page:
-    """One saved page; ValueError (or KeyError, TypeError) when it is not what we wrote."""
+def write_page(path: Path, page: Page, **extra: Any) -> None:
+    """One page on disk: a JSON header line, then the decoded records as JSON.
+
+    The one page format: the journal's pages and the ``--keep-raw`` spool (whose header also
+    names the unit: ``endpoint`` and ``ctx``) are both written and read here.
+    """
+    header = {**extra, "number": page.number, "url": page.url, "status": page.status,
+              "fetched_at": page.fetched_at.isoformat(), "total": page.total,
+              "next_url": page.next_url}
+    body = json.dumps({"__records__": page.records}, default=str).encode()
+    try:
+        with open(path, "wb") as fh:
+            fh.write(json.dumps(header, default=str).encode() + b"\n" + body)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def read_page(path: Path) -> tuple[dict[str, Any], Page]:
+    """One saved page and its header; ValueError (or KeyError, TypeError) when it is not what
+    ``write_page`` wrote."""
     header_line, _, body = path.read_bytes().partition(b"\n")
     header = json.loads(header_line)
     records = _records(body)
-    return Page(number=header["number"], url=header["url"], records=records, body=body,
-                status=header["status"], from_cache=True,
-                fetched_at=datetime.fromisoformat(header["fetched_at"]),
-                total=header.get("total"), next_url=header.get("next_url"))
+    return header, Page(number=header["number"], url=header["url"], records=records, body=body,
+                        status=header["status"], from_cache=True,
+                        fetched_at=datetime.fromisoformat(header["fetched_at"]),
+                        total=header.get("total"), next_url=header.get("next_url"))
+
+
+def _load(path: Path) -> Page:
+    return read_page(path)[1]
 
 
 def _records(body: bytes) -> list[dict[str, Any]]:

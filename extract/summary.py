@@ -15,7 +15,10 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from extract.families import FAMILIES, family
+from extract.journal import pending
 from transforms.errors import PartialExportError
+from transforms.store.manifest import FOLDER, LATEST, Manifest, ok
+from transforms.store.state import DamagedState, load_state
 
 VERSION = 1
 SCHEMAS = Path(__file__).with_name("schemas")
@@ -36,7 +39,7 @@ def stored_rows(output: Path, api: str, table: str, account_dir: str) -> int:
     return sum(pq.read_metadata(path).num_rows for path in base.rglob(PART_FILE))
 
 
-def account_entry(manifest: dict[str, Any], manifest_path: Path) -> dict[str, Any]:
+def account_entry(manifest: Manifest, manifest_path: Path) -> dict[str, Any]:
     """One account's export figures from its manifest; rows stored are read from disk unless
     the manifest has them (an incremental fold records the table's total)."""
     output = manifest_path.parents[3]
@@ -53,7 +56,7 @@ def account_entry(manifest: dict[str, Any], manifest_path: Path) -> dict[str, An
             "incomplete": name in (manifest.get("incomplete") or {}),
         }
     http = manifest["http"]
-    partial = bool(manifest["failures"] or manifest.get("shrink_refused"))
+    partial = not ok(manifest)
     return {
         "api": api,
         "account": manifest["account"],
@@ -116,9 +119,6 @@ def status_document(output: Path) -> dict[str, Any]:
 
 def status_entry(output: Path, api: str, account: str) -> dict[str, Any]:
     """What ``status`` knows of one account folder (``account_id=123``, ``account=name``)."""
-    from extract.journal import pending
-    from extract.state import DamagedState, load_state
-
     fam = family(api)
     name = account.partition("=")[2]
     number = fam.account_column == "account_id" and name.isdigit()
@@ -151,7 +151,7 @@ def status_entry(output: Path, api: str, account: str) -> dict[str, Any]:
 
 def _last_attempt(output: Path, api: str, account: str) -> dict[str, Any] | None:
     """The latest manifest's verdict, or None when no run got as far as writing one."""
-    path = output / api / "_manifests" / account / "latest.json"
+    path = output / api / FOLDER / account / LATEST
     try:
         manifest = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -164,14 +164,14 @@ def _last_attempt(output: Path, api: str, account: str) -> dict[str, Any] | None
             "started_at": manifest.get("started_at"),
             "status": PARTIAL if failures or refused else OK,
             "failures": len(failures), "shrink_refused": len(refused),
-            "manifest": str(output / api / "_manifests" / account / f"{manifest['run_id']}.json")}
+            "manifest": str(output / api / FOLDER / account / f"{manifest['run_id']}.json")}
 
 
 def _accounts(output: Path, api: str) -> list[str]:
     """Account folders with a state file, an interrupted run or a manifest."""
     base = output / api
     found = {p.stem for p in _glob(base / "_state", "*.json")}
-    for folder in ("_runs", "_manifests"):
+    for folder in ("_runs", FOLDER):
         found |= {p.name for p in _glob(base / folder, "*=*") if p.is_dir()}
     return sorted(found)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from extract.export import run_export
-from extract.state import load_state, state_path
 from sandbox import Sandbox
 from sandbox.bc2.mutate import KINDS, mutate
 from tests.conftest import sandbox_config, stored_tables
+from transforms.store.state import load_state, state_path
 
 
 def test_bc2__nothing_changed_costs_at_most_five_requests(tmp_path):

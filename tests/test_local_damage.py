@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from extract.cli import cli
 from extract.journal import JOURNAL, SIGNATURE, pending, run_dir
-from extract.state import state_path
 from sandbox import Sandbox
 from tests.conftest import cli_env, export_command, sandbox_config, stored_tables
 from transforms.errors import ConfigError, OutputError
+from transforms.store.state import state_path
 
 TODOS_OF_LISTS = r"/todolists/\d+/todos\.json"
 

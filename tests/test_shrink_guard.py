@@ -17,15 +17,16 @@ import pyarrow as pa
 import pytest
 
 import extract.export as export
-import extract.fold as fold
-import extract.store as store
-from extract.guard import RULE, Answers, emptied, lost
+import transforms.store.fold as fold
+from extract.run import storage_of
 from sandbox import Sandbox
 from tests.conftest import sandbox_config, stored_tables
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
 from transforms import parquet
 from transforms.errors import PartialExportError
+from transforms.store.guard import RULE, Answers, StoreNotes, emptied, lost
+from transforms.store.target import Target
 
 TODOS = r"/projects/\d+/todos\.json$"
 
@@ -237,26 +238,23 @@ def test_fold__an_incremental_fold_that_empties_a_table_is_refused(tmp_path):
 
     fam = family("bc2")
     spec = fam.registry["todos"]
-    config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
-                                 credentials=export.Credentials())
+    storage = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 20})
-    notes = store.StoreNotes()
+    notes = StoreNotes()
     everything = pa.array([True] * 20)
     empty = stored.slice(0, 0)
-    assert fold._fold_refused(config, fam, spec, stored, empty, everything, empty, notes)
+    assert fold._fold_refused(storage, spec, stored, empty, everything, empty, notes)
     most = pa.array([i < 15 for i in range(20)])
-    assert fold._fold_refused(config, fam, spec, stored, empty, most, stored.slice(15),
+    assert fold._fold_refused(storage, spec, stored, empty, most, stored.slice(15),
                                 notes)
     some = pa.array([i < 5 for i in range(20)])
-    assert not fold._fold_refused(config, fam, spec, stored, empty, some, stored.slice(5),
+    assert not fold._fold_refused(storage, spec, stored, empty, some, stored.slice(5),
                                     notes)
     replaced = stored.slice(0, 15)  # removed rows that came back are not lost
-    assert not fold._fold_refused(config, fam, spec, stored, replaced, most, stored, notes)
+    assert not fold._fold_refused(storage, spec, stored, replaced, most, stored, notes)
     assert [r.table for r in notes.refused] == ["todos", "todos"]
-    allowing = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
-                                   credentials=export.Credentials(),
-                                   allow_shrink=frozenset({"todos"}))
-    assert not fold._fold_refused(allowing, fam, spec, stored, empty, everything, empty,
+    allowing = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset({"todos"}))
+    assert not fold._fold_refused(allowing, spec, stored, empty, everything, empty,
                                     notes)
 
 
@@ -267,19 +265,18 @@ def test_fold__a_recrawled_bucket_answering_empty_is_refused_unless_events_said_
 
     fam = family("bc2")
     spec = fam.registry["todos"]
-    config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
-                                 credentials=export.Credentials())
+    storage = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 3 + [2] * 17})
     mask = pa.array([i < 3 for i in range(20)])
     empty = stored.slice(0, 0)
-    notes = store.StoreNotes()
-    assert fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3), notes,
+    notes = StoreNotes()
+    assert fold._fold_refused(storage, spec, stored, empty, mask, stored.slice(3), notes,
                                 {"project_id": {1}})
     assert notes.refused[0].as_dict()["partition"] == {"account_id": 1, "project_id": 1}
-    said = store.StoreNotes()
+    said = StoreNotes()
     said.answers.note_events([{"action": "deleted a to-do", "eventable": {"id": i}}
                               for i in range(3)])
-    assert not fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(3),
+    assert not fold._fold_refused(storage, spec, stored, empty, mask, stored.slice(3),
                                     said, {"project_id": {1}})
 
 
@@ -290,21 +287,20 @@ def test_fold__a_reconciled_status_list_answering_empty_is_refused_unless_counte
 
     fam = family("bc4")
     spec = fam.registry["todos"]
-    config = export.ExportConfig(account_id=1, base_url="", user_agent="", output=tmp_path,
-                                 credentials=export.Credentials(), api="bc4")
+    storage = storage_of(fam, Target(tmp_path, "bc4", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 20,
                        "status": ["archived"] * 2 + ["active"] * 18})
     mask = pa.array([i < 2 for i in range(20)])
     empty = stored.slice(0, 0)
-    notes = store.StoreNotes()
-    assert fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2), notes,
+    notes = StoreNotes()
+    assert fold._fold_refused(storage, spec, stored, empty, mask, stored.slice(2), notes,
                                 None, [{"status": "archived"}])
     assert notes.refused[0].partition == {"account_id": 1, "status": "archived"}
-    counted = store.StoreNotes()
+    counted = StoreNotes()
     for endpoint in fam.endpoints_into("todos"):
         counted.answers.heard(endpoint, 1, 3)
         counted.answers.asked_unit(endpoint, {})
-    assert not fold._fold_refused(config, fam, spec, stored, empty, mask, stored.slice(2),
+    assert not fold._fold_refused(storage, spec, stored, empty, mask, stored.slice(2),
                                     counted, None, [{"status": "archived"}])
 
 

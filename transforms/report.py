@@ -8,7 +8,7 @@ opened offline. Data comes through ``open_export`` (the same typed views noteboo
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,8 @@ from transforms.errors import ConfigError
 from transforms.notebook import Export, open_export
 from transforms.parquet import atomic_write_bytes
 from transforms.report_charts import clean
+from transforms.store.manifest import Manifest, latest_manifests
+from transforms.tables import table_set
 
 REPORT_FILE = "report.html"
 MONTHS = 24
@@ -119,7 +121,7 @@ def render(export: Export) -> tuple[str, int, int]:
 
 def family_section(export: Export, api: str, page: Page) -> None:
     """Everything about one family, in a ``<section id="family-<api>">``."""
-    manifests = export.manifests(api)
+    manifests = latest_manifests(export.root, api, table_set(api).account_column)
     page.add(f'<section class="family" id="family-{api}">'
              f"<h2>{esc(FAMILY_NAMES.get(api, api))} ({esc(api)})</h2>")
     page.add(f'<h3 id="{api}-last-run">Last run</h3>')
@@ -140,14 +142,14 @@ def family_section(export: Export, api: str, page: Page) -> None:
     page.add("</section>")
 
 
-def dig(manifest: dict[str, Any], path: tuple[str, ...]) -> Any:
+def dig(manifest: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = manifest
     for part in path:
         value = value.get(part) if isinstance(value, dict) else None
     return value
 
 
-def manifest_section(manifest: dict[str, Any]) -> str:
+def manifest_section(manifest: Manifest) -> str:
     account = manifest.get("account", manifest.get("account_id"))
     stored = manifest.get("tables") or {}
     counts = [(t or {}).get("rows") or 0 for t in stored.values()]
@@ -165,7 +167,7 @@ def manifest_section(manifest: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def limiter_rows(manifest: dict[str, Any]) -> list[tuple[str, Any]]:
+def limiter_rows(manifest: Manifest) -> list[tuple[str, Any]]:
     """Time the run spent waiting on the client limiter: wall-clock when the manifest has it
     (``throttle_wall_s``); the per-request sum, which counts overlapping workers once each,
     only under a label that says so."""
@@ -204,7 +206,7 @@ def describe(value: Any) -> str:
     return str(value)
 
 
-def checks_section(manifest: dict[str, Any]) -> str:
+def checks_section(manifest: Manifest) -> str:
     """Failures, incomplete/refused/rejected tables and schema drift of one account's run."""
     account = manifest.get("account", manifest.get("account_id"))
     out = [f'<table class="checks" data-account="{esc(account)}">']
@@ -249,7 +251,7 @@ def has(export: Export, api: str, *tables: str) -> bool:
     return set(tables) <= set(export.tables(api))
 
 
-def run_month(manifests: list[dict[str, Any]]) -> pd.Timestamp:
+def run_month(manifests: list[Manifest]) -> pd.Timestamp:
     """First day of the month of the latest run (naive UTC): that month is not complete."""
     stamps = [pd.Timestamp(m["finished_at"]) for m in manifests if m.get("finished_at")]
     latest = max(stamps) if stamps else pd.Timestamp.now(tz="UTC")

@@ -44,6 +44,9 @@ class Family:
     widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     opt_in_tables: Mapping[str, str] = field(default_factory=dict)
     chosen: frozenset[str] = frozenset()
+    # The context name and partition column of a project (a bucket): rows of a listing asked
+    # per project are judged, kept and replaced per bucket by the shrink guard and storing.
+    bucket_column: str = "project_id"
 
     @property
     def registry(self) -> Registry:

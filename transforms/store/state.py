@@ -13,12 +13,16 @@ naming the file (``--full`` starts it afresh). A feed checks its own bookmark
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from transforms import parquet
 from transforms.errors import ConfigError
+from transforms.store.target import Target
+
+log = logging.getLogger(__name__)
 
 
 class DamagedState(ConfigError):
@@ -41,6 +45,10 @@ FIELDS: dict[str, tuple[type, ...]] = {"last_full": (str, type(None)), "last_run
 
 def state_path(output: Path, api: str, column: str, account: Any) -> Path:
     return output / api / "_state" / f"{column}={account}.json"
+
+
+def state_file(target: Target) -> Path:
+    return state_path(target.output, target.api, target.account_column, target.account)
 
 
 def load_state(path: Path) -> SyncState | None:
@@ -70,3 +78,16 @@ def _damaged(path: Path, reason: str) -> DamagedState:
 
 def save_state(path: Path, state: SyncState) -> None:
     parquet.atomic_write_bytes(path, json.dumps(asdict(state), indent=2, default=str).encode())
+
+
+def sync_state(path: Path, full: bool) -> SyncState:
+    """The stored state; a damaged file stops the run unless ``--full`` starts it afresh."""
+    try:
+        return load_state(path) or SyncState()
+    except DamagedState:
+        if not full:
+            raise
+        if not path.is_file():
+            raise DamagedState(f"the state file {path} is not a file; delete it") from None
+        log.warning("the state file %s cannot be used; --full starts it afresh", path)
+        return SyncState()

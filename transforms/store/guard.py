@@ -18,11 +18,12 @@ never counted as lost either.
 is gone, from a listing that was asked (its project still seen this run), is held as stored. A
 listing that answers empty while its own ``X-Total-Count`` says it has rows contradicts itself:
 no stored row of the tables it feeds is dropped on its word. Full runs compare per table and
-per group; incremental runs apply the same tests to each fold (``extract.export``).
+per group; incremental runs apply the same tests to each fold (``transforms.store.fold``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -32,12 +33,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms.schemas import Registry
 from transforms.upsert import matches
+
+log = logging.getLogger(__name__)
 
 SHARE = 0.5
 MINIMUM = 10
-EVERY_TABLE = "*"
 REMEDY = "re-run with --allow-shrink={table} if the deletion is real"
 GONE_ACTION = re.compile(r"\b(deleted|trashed|archived|removed)\b", re.IGNORECASE)
 
@@ -76,18 +77,6 @@ class Refusal:
                 f"{self.after:,} rows; {REMEDY.format(table=self.table)}")
 
 
-def allowed(allow: frozenset[str], table: str, registry: Registry) -> bool:
-    """``--allow-shrink`` names a table, or every table; a table's child lists go with it."""
-    if EVERY_TABLE in allow or table in allow:
-        return True
-    spec = registry.get(table)
-    while spec is not None and spec.child_of:
-        if spec.child_of in allow:
-            return True
-        spec = registry.get(spec.child_of)
-    return False
-
-
 def lost(stored: pa.Table, new: pa.Table, key: Iterable[str]) -> int:
     """Stored rows whose key is absent from ``new``."""
     if stored.num_rows == 0:
@@ -122,8 +111,10 @@ def emptied(stored: pa.Table, new: pa.Table, key: Iterable[str], group: list[str
 @dataclass
 class Answers:
     """What the crawl heard, for the guard: which listings were asked per project, and which
-    endpoints' counts were all confirmed by ``X-Total-Count``."""
+    endpoints' counts were all confirmed by ``X-Total-Count``. ``bucket`` is the context
+    name of a project (the family's bucket column)."""
 
+    bucket: str = "project_id"
     asked: set[tuple[str, Any]] = field(default_factory=set)
     projects: set[Any] = field(default_factory=set)
     uncounted: set[str] = field(default_factory=set)
@@ -134,7 +125,7 @@ class Answers:
     def asked_unit(self, endpoint: str, ctx: Mapping[str, Any]) -> None:
         """A unit answered in full (its listing may have been empty)."""
         with self._lock:
-            project = ctx.get("project_id")
+            project = ctx.get(self.bucket)
             self.asked.add((endpoint, project))
             if project is not None:
                 self.projects.add(project)
@@ -173,3 +164,30 @@ class Answers:
         return any((e, project) in self.asked or
                    ((e, None) in self.asked and (project is None or project in self.projects))
                    for e in endpoints)
+
+
+@dataclass
+class StoreNotes:
+    """What storing decided beyond rows written: for the manifest and the exit code."""
+
+    answers: Answers = field(default_factory=Answers)
+    refused: list[Refusal] = field(default_factory=list)
+    refused_parts: set[tuple[str, Any]] = field(default_factory=set)
+    mismatched: set[str] = field(default_factory=set)
+    contradicted: set[str] = field(default_factory=set)
+
+    def heard_counts(self, mismatches: Iterable[Mapping[str, Any]]) -> None:
+        """Endpoints whose counts disagreed (the crawl's ``count_mismatches``); those that
+        answered empty while X-Total-Count said there were rows contradict themselves, and no
+        stored row is dropped on their word."""
+        mismatches = list(mismatches)
+        self.mismatched = {m["endpoint"] for m in mismatches}
+        self.contradicted = {m["endpoint"] for m in mismatches
+                             if m["fetched"] == 0 and m["total"] > 0}
+
+    def contradicts(self, endpoints: Iterable[str]) -> bool:
+        return bool(self.contradicted & set(endpoints))
+
+    def refuse(self, refusal: Refusal) -> None:
+        log.warning("shrink refused: %s", refusal.line())
+        self.refused.append(refusal)

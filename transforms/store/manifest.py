@@ -1,0 +1,130 @@
+"""A run's manifest: what one export of one account did, as stored next to its output.
+
+``<output>/<api>/_manifests/<column>=<account>/<run_id>.json`` and ``latest.json`` (the same
+bytes). The pipeline writes it; ``status``, the ``--json`` documents, the HTML report and the
+bench read it. ``Manifest`` names every key, so the writer and the readers agree on one shape;
+on disk it stays plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal, NotRequired, TypedDict
+
+from transforms import parquet
+from transforms.store.target import Target
+
+FOLDER = "_manifests"
+LATEST = "latest.json"
+
+
+class Http(TypedDict):
+    """Request counts of the run (``extract.http.HttpStats``)."""
+
+    requests: int
+    not_modified: int
+    retries: int
+    throttled_429: int
+    unavailable_503: int
+    throttle_wait_s: float
+    throttle_wall_s: float
+    status: dict[str, int]
+
+
+class Written(TypedDict):
+    """One table of the run: rows written and partitions written and kept.
+
+    ``total_rows`` is the table's rows after an incremental fold; ``kept_partitions`` is -1
+    where a failed unit kept a table from being folded."""
+
+    rows: int
+    partitions: int
+    kept_partitions: int
+    total_rows: NotRequired[int]
+    shrink_refused: NotRequired[bool]
+
+
+class Unit(TypedDict):
+    """A unit that failed or was skipped (``extract.crawl.Outcome``)."""
+
+    endpoint: str
+    url: str
+    ctx: dict[str, Any]
+    error: str
+
+
+class Mismatch(TypedDict):
+    """A listing whose rows disagreed with its ``X-Total-Count``."""
+
+    endpoint: str
+    path: str
+    fetched: int
+    total: int
+
+
+class Refused(TypedDict):
+    """A shrink the guard refused (``transforms.store.guard.Refusal``)."""
+
+    table: str
+    before: int
+    after: int
+    partition: dict[str, Any] | None
+    remedy: str
+
+
+class Manifest(TypedDict):
+    run_id: str
+    api: str
+    account: int | str
+    base_url: str
+    started_at: str
+    finished_at: str
+    seconds: float
+    steps: list[str] | Literal["all"]
+    options: list[str]
+    http: Http
+    units: int
+    pages: int
+    tables: dict[str, Written]
+    not_written: list[str]
+    failures: list[Unit]
+    incomplete: dict[str, list[dict[str, str]]]
+    shrink_refused: list[Refused]
+    rejects: dict[str, int]
+    skipped: list[Unit]
+    warnings: list[str]
+    count_mismatches: list[Mismatch]
+    drift: dict[str, Any]
+    raw: str | None
+    resumed_units: int
+    mode: Literal["full", "incremental"]
+    # Added by the CLI for a sandbox run: the fewest requests the sandbox's data needs.
+    sandbox_minimum_requests: NotRequired[int]
+
+
+def ok(manifest: Manifest) -> bool:
+    """Nothing failed and no shrink was refused (else the run exits 7)."""
+    return not manifest["failures"] and not manifest.get("shrink_refused")
+
+
+def write_manifest(target: Target, manifest: Manifest) -> Path:
+    """Write the run's manifest and make it the account's latest; the run's file's path."""
+    folder = target.own(FOLDER)
+    payload = json.dumps(manifest, indent=2, default=str).encode()
+    path = folder / f"{manifest['run_id']}.json"
+    parquet.atomic_write_bytes(path, payload)
+    parquet.atomic_write_bytes(folder / LATEST, payload)
+    return path
+
+
+def read_manifest(path: Path) -> Manifest:
+    """A manifest as written (``ValueError`` when the file is not JSON)."""
+    found: Manifest = json.loads(path.read_text())
+    return found
+
+
+def latest_manifests(output: Path, api: str, account_column: str) -> list[Manifest]:
+    """The latest manifest of each account exported under ``api``."""
+    folder = output / api / FOLDER
+    return [read_manifest(p) for p in sorted(folder.glob(f"{account_column}=*/{LATEST}"))]

@@ -10,19 +10,75 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 import requests
 
 from extract.catalog import Catalog, Endpoint
 from extract.crawl import PageSource
-from extract.http import RateLimit
+from extract.http import Credentials, RateLimit
 from transforms.errors import ConfigError
 from transforms.schemas import Registry
 from transforms.tables import TableSet
 
+if TYPE_CHECKING:  # the grant is what an OAuth family's Login hands out; typed, never imported
+    from extract.families.bc4.grant import Grant
+
 PageSourceFactory = Callable[[requests.Session, str, ZoneInfo | None], PageSource]
+# What the built-in sandbox serves and is signed into when the CLI runs it.
+SANDBOX_LOGIN = {"username": "sandbox", "password": "sandbox", "token": "sandbox-token"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one export goes and how it signs in, where the options do not say it themselves.
+
+    The built-in sandbox fills it for an export without credentials; a family that finds its
+    accounts (``Login.accounts``) makes one per account.
+    """
+
+    account: str | int | None = None
+    base_url: str | None = None
+    credentials: Credentials | None = None
+    grant: Grant | None = None
+    launchpad: str | None = None
+    user_agent: str | None = None
+    sandbox: Any = None  # sandbox.Sandbox, loaded only when a sandbox runs
+
+
+class LoginOptions(Protocol):
+    """The options an OAuth sign-in reads (``extract.cli.options.ExportOptions`` has them)."""
+
+    @property
+    def token(self) -> str | None: ...
+
+    @property
+    def token_file(self) -> Path | None: ...
+
+    @property
+    def launchpad(self) -> str | None: ...
+
+
+class Login(Protocol):
+    """A family that signs in with an OAuth grant and can find its accounts (Basecamp 4)."""
+
+    def stored(self, token_file: Path | None) -> bool:
+        """A grant saved by ``auth login`` counts as credentials given."""
+        ...
+
+    def grant(self, options: LoginOptions, target: Target) -> tuple[Grant, str]:
+        """The grant to export with, and the Launchpad URL it came from."""
+        ...
+
+    def accounts(self, grant: Grant, launchpad: str, user_agent: str,
+                 target: Target) -> list[Target]:
+        """One target per account the grant reaches (none named: export them all)."""
+        ...
+
+
+SandboxTarget = Callable[[Any], Target]
 
 
 @dataclass(frozen=True)
@@ -37,13 +93,16 @@ class Family:
     session_auth: bool = True
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     page_source: PageSourceFactory | None = None
-    oauth: bool = False
     feed: Callable[[], Any] | None = None
     # Options that widen crawled entries ({option: {endpoint id: fields to replace}}) and
     # tables written only with their option (filled by conditional fetches otherwise).
     widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     opt_in_tables: Mapping[str, str] = field(default_factory=dict)
     chosen: frozenset[str] = frozenset()
+    # How the CLI signs in (None: --username/--password or --token) and runs the sandbox.
+    login: Login | None = None
+    sandbox_target: SandboxTarget | None = None
+    sandbox_login: Callable[[], object] | None = None
 
     @property
     def registry(self) -> Registry:

@@ -19,6 +19,7 @@ import requests
 from extract.catalog import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.http import Credentials, RateLimit
+from extract.incremental import Feed
 from transforms.errors import ConfigError
 from transforms.schemas import Registry
 from transforms.tables import TableSet
@@ -93,7 +94,7 @@ class Family:
     session_auth: bool = True
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     page_source: PageSourceFactory | None = None
-    feed: Callable[[], Any] | None = None
+    feed: Callable[[], Feed] | None = None
     # Options that widen crawled entries ({option: {endpoint id: fields to replace}}) and
     # tables written only with their option (filled by conditional fetches otherwise).
     widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from extract.families.bc2 import catalog, local
+from extract.families.bc2.feed import EventFeed
 from extract.families.family import Family
 from extract.http import RateLimit
-from extract.incremental import EventFeed
 from transforms.tables import TABLE_SETS
 
 FAMILY = Family("bc2", catalog.CATALOG, TABLE_SETS["bc2"], preflight="person_me",

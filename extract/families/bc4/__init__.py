@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from extract.families.bc4 import catalog, local
+from extract.families.bc4.feed import RecordingsFeed
 from extract.families.family import Family
 from extract.http import RateLimit
-from extract.incremental import RecordingsFeed
 from transforms.tables import TABLE_SETS
 
 FAMILY = Family("bc4", catalog.CATALOG, TABLE_SETS["bc4"], preflight="projects",

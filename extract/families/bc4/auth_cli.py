@@ -17,19 +17,17 @@ from typing import Any
 
 import click
 
+from extract.families.bc4.callback import DEFAULT_PORT, callback_address
 from extract.families.bc4.login import (
     DEFAULT_LOGIN_TIMEOUT,
-    DEFAULT_PORT,
-    DEFAULT_TOKEN_FILE,
     DEFAULT_USER_AGENT,
     LoginRequest,
-    TokenStore,
     account_line,
-    callback_address,
     list_accounts,
     login,
 )
 from extract.families.bc4.oauth import LAUNCHPAD, Tokens
+from extract.families.bc4.tokens import DEFAULT_TOKEN_FILE, TokenStore
 from transforms.errors import BasecampExtractError, ConfigError
 from transforms.redact import REDACTOR
 

@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from extract.families.bc4.grant import Grant
-from extract.families.bc4.login import TokenStore, list_accounts
+from extract.families.bc4.login import list_accounts
 from extract.families.bc4.oauth import LAUNCHPAD, OAuthApp, Tokens
+from extract.families.bc4.tokens import TokenStore
 from extract.families.family import LoginOptions, Target
 from transforms.errors import ConfigError
 

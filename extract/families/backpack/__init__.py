@@ -8,14 +8,13 @@ import requests
 
 from extract.crawl import PageSource
 from extract.families.backpack import catalog, local
+from extract.families.backpack.transport import XmlTransport
 from extract.families.family import Family
 from extract.http import RateLimit
 from transforms.tables import TABLE_SETS
 
 
 def _xml_pages(session: requests.Session, token: str, zone: ZoneInfo | None) -> PageSource:
-    from extract.families.backpack.transport import XmlTransport
-
     return XmlTransport(session, token, zone=zone).pages
 
 

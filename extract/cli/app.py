@@ -8,7 +8,7 @@ import sys
 import click
 
 from extract.cli.global_options import JSON_COMMANDS, JSON_SENT, apply_globals, emit_json
-from extract.families.bc4.auth_cli import auth
+from extract.families import FAMILIES
 from extract.summary import export_document
 from transforms.errors import BasecampExtractError
 from transforms.redact import REDACTOR
@@ -27,10 +27,9 @@ def cli() -> None:
     apply_globals()
 
 
-cli.add_command(auth)
-auth.short_help = "Basecamp 4 sign-in (Launchpad) and its accounts."
-auth.commands["login"].short_help = "Sign in with a browser and save the Basecamp 4 tokens."
-auth.commands["accounts"].short_help = "List the Basecamp 4 accounts the token reaches."
+for _family in FAMILIES.values():  # a family's own commands (Basecamp 4: `auth`)
+    for _command in _family.commands:
+        cli.add_command(_command)
 # A first line that fits the command list, for commands whose docstring lives elsewhere.
 SHORT_HELP = {"tables": "List the output tables: key, partitions and what each holds."}
 

@@ -17,7 +17,6 @@ from extract.cli.options import ExportOptions, parse_rate
 from extract.cli.sandbox_cmd import SANDBOX_USER_AGENT, local_sandbox
 from extract.export import ExportConfig
 from extract.families import Family, family
-from extract.families.bc4.grant import Grant
 from extract.families.family import Target
 from extract.http import Credentials, RateLimit, require_safe_base_url
 from transforms.errors import ConfigError
@@ -62,7 +61,7 @@ def export_config(steps: list[str] | None, opts: ExportOptions,
                                  target.account or opts.account)
     require_safe_base_url(base_url)
     grant = fam.login.grant(opts, target)[0] if fam.login is not None else None
-    credentials = _credentials(fam, opts, target, grant)
+    credentials = _credentials(fam, opts, target, signed_in=grant is not None)
     user_agent = _user_agent(opts, target)
     return ExportConfig(
         account_id=account, timezone=opts.timezone, base_url=base_url.rstrip("/"),
@@ -100,13 +99,13 @@ def _address(fam: Family, base_url: str | None,
     return base_url, account
 
 
-def _credentials(fam: Family, opts: ExportOptions, target: Target,
-                 grant: Grant | None) -> Credentials:
+def _credentials(fam: Family, opts: ExportOptions, target: Target, *,
+                 signed_in: bool) -> Credentials:
     own = fam.login is None  # an OAuth family signs in with its grant, not these options
     credentials = target.credentials or Credentials(
         username=opts.username if own else None, password=opts.password if own else None,
         token=opts.token if own else None)
-    if grant is None and (not credentials.present
+    if not signed_in and (not credentials.present
                           or (not fam.session_auth and not credentials.token)):
         raise ConfigError("credentials are required: --token"
                           + ("" if not fam.session_auth else ", or --username and --password"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+import click
 import requests
 
 from extract.catalog import Catalog, Endpoint
@@ -104,6 +105,8 @@ class Family:
     login: Login | None = None
     sandbox_target: SandboxTarget | None = None
     sandbox_login: Callable[[], object] | None = None
+    # Commands of its own the CLI offers (Basecamp 4: `auth login`, `auth accounts`).
+    commands: tuple[click.Command, ...] = ()
 
     @property
     def registry(self) -> Registry:

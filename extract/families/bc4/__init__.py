@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extract.families.bc4 import catalog, local
+from extract.families.bc4.auth_cli import auth
 from extract.families.bc4.feed import RecordingsFeed
 from extract.families.family import Family
 from extract.http import RateLimit
@@ -11,4 +12,5 @@ from transforms.tables import TABLE_SETS
 FAMILY = Family("bc4", catalog.CATALOG, TABLE_SETS["bc4"], preflight="projects",
                 rate=RateLimit(49, 10.0), feed=RecordingsFeed,
                 opt_in_tables=catalog.OPT_IN_TABLES, login=local.LaunchpadLogin(),
-                sandbox_target=local.sandbox_target, sandbox_login=local.sandbox_login)
+                sandbox_target=local.sandbox_target, sandbox_login=local.sandbox_login,
+                commands=(auth,))

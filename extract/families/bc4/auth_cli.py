@@ -69,12 +69,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group("auth", context_settings=CONTEXT)
+@click.group("auth", context_settings=CONTEXT,
+             short_help="Basecamp 4 sign-in (Launchpad) and its accounts.")
 def auth() -> None:
     """Basecamp 4 OAuth: authorize through Launchpad, list the accounts a token reaches."""
 
 
-@auth.command("login")
+@auth.command("login", short_help="Sign in with a browser and save the Basecamp 4 tokens.")
 @click.option("--client-id", envvar="BASECAMP_CLIENT_ID", required=True,
               help="Your Launchpad integration's client id [env BASECAMP_CLIENT_ID].")
 @click.option("--client-secret", envvar="BASECAMP_CLIENT_SECRET", required=True,
@@ -116,7 +117,7 @@ def login_command(ctx: click.Context, client_id: str, client_secret: str, launch
     _print_accounts(list_accounts(tokens, app, launchpad, user_agent, store.save_tokens))
 
 
-@auth.command("accounts")
+@auth.command("accounts", short_help="List the Basecamp 4 accounts the token reaches.")
 @click.option("--token", envvar="BASECAMP_TOKEN",
               help="A bare access token instead of the token file (no refresh) "
                    "[env BASECAMP_TOKEN].")

@@ -3,7 +3,9 @@
 A step is one primary output table (``todos``, ``comments``); running it runs every endpoint whose
 records land in it, plus their ancestors for the path ids, and writes that table with its child
 tables. A family also says how it is spoken to: its limits, whether HTTP caching applies, how
-credentials travel, and what turns a unit into pages.
+credentials travel, and what turns a unit into pages; for the CLI, how it signs in and finds
+its accounts (``Login``), how its built-in sandbox is reached (``Target``), and any commands of
+its own. Nothing outside the family folders asks which family it is talking to.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from extract.pagers import PAGERS, Pager
+
 Record = Mapping[str, Any]
 Predicate = Callable[[Record], bool]
 Paging = Literal["page_number", "ignores_page", "offset", "link", "none"]
@@ -95,6 +97,10 @@ class Endpoint:
     def query(self, ctx: Mapping[str, Any]) -> dict[str, str]:
         """``params`` with context values filled into any ``{name}``."""
         return {k: v.format(**ctx) if "{" in v else v for k, v in self.params.items()}
+
+    def pager(self, page_size: int) -> Pager:
+        """A fresh pager for one walk of this endpoint's pages (``extract.pagers``)."""
+        return PAGERS[self.paging](self.params, page_size)
 
     def url_path(self, ctx: Mapping[str, Any]) -> str:
         """The path with ids filled in; a token slot stays a slot until the request is sent."""

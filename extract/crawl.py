@@ -22,7 +22,7 @@ import requests
 from extract.binding import bind, gathered_contexts, older
 from extract.catalog import Catalog, Endpoint
 from extract.journal import RunJournal
-from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch, iter_link_pages, iter_pages
+from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch_pages
 from extract.progress import Progress
 from extract.rows import record_ctx, unwrapped
 from transforms.errors import (
@@ -274,15 +274,10 @@ class Crawl:
                                   dict(unit.ctx), REDACTOR.scrub(_one_line(exc))))
 
     def _json_pages(self, unit: Unit) -> Iterable[Page]:
-        """JSON families: one member, or page-number pages."""
-        params = dict(unit.params)
-        if unit.endpoint.paging == "none":
-            return [fetch(self.session, unit.url, params)]
-        if unit.endpoint.paging == "link":
-            return iter_link_pages(self.session, unit.url, params, max_pages=self.max_pages,
-                                   warn=self._warn)
-        return iter_pages(self.session, unit.url, params, page_size=self.catalog.page_size,
-                          max_pages=self.max_pages, warn=self._warn)
+        """JSON families: the pages the endpoint's pager asks for."""
+        return fetch_pages(self.session, unit.url, unit.params,
+                           unit.endpoint.pager(self.catalog.page_size),
+                           max_pages=self.max_pages, warn=self._warn)
 
     def _execute(self, unit: Unit) -> None:
         with self._lock:

@@ -1,7 +1,7 @@
 """One factory for every HTTP session: User-Agent, auth, conditional-request cache, retry, limit.
 
 The stack, outermost first: requests-cache (ETag/Last-Modified revalidation, one cache file per
-credential; see ``open_cache``) -> our session's redirect rule (same origin only, see
+credential; ``extract.sessions``) -> our session's redirect rule (same origin only, see
 ``extract.origin``) -> our metered adapter, which runs the retry policy of ``extract.retrying``:
 each attempt waits for the account's limiter (requests-ratelimiter), is counted for the
 manifest, and has default timeouts. Fetch code receives the session; it never builds one.
@@ -12,28 +12,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import EXPIRE_IMMEDIATELY, CachedSession
 from requests_ratelimiter import LimiterAdapter
 from urllib3.exceptions import NameResolutionError
 from urllib3.util.retry import Retry
 
-from extract.origin import is_loopback, refuse_other_origin
+from extract.origin import is_loopback
 from extract.retrying import DEFAULT_FIRST_BACKOFF, DEFAULT_RETRY_AFTER_MAX, RetryPolicy
 from extract.retrying import RetryAfterTooLong as RetryAfterTooLong
+from extract.sessions import GuardedSession, open_cache
 from transforms.errors import ConfigError, RemoteError
 
 log = logging.getLogger(__name__)
@@ -42,7 +40,6 @@ DEFAULT_TIMEOUT = (10.0, 60.0)
 DEFAULT_RETRIES: int | None = None
 DEFAULT_BACKOFF = DEFAULT_FIRST_BACKOFF
 DEFAULT_RETRY_FOR = 300.0
-MAX_REDIRECTS = 5
 UNLIMITED_PER_SECOND = 1e6
 WINDOW_MARGIN = 0.25
 
@@ -247,36 +244,6 @@ def metered(session: requests.Session, url: str) -> MeteredAdapter | None:
     return adapter if isinstance(adapter, MeteredAdapter) else None
 
 
-class GuardedSession(requests.Session):
-    """Follows redirects itself: same origin only, at most ``max_redirects`` hops.
-
-    requests would send the next hop to any host (dropping only the Authorization header); here
-    the target is checked before anything is sent, so no request reaches another origin.
-    """
-
-    max_redirects = MAX_REDIRECTS
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        follow = kwargs.pop("allow_redirects", True)
-        response = super().send(request, allow_redirects=False, **kwargs)
-        history: list[requests.Response] = []
-        while follow and response.is_redirect and response.next is not None:
-            hop = response.next
-            refuse_other_origin(response.url, hop.url or "", what="redirect")
-            history.append(response)
-            if len(history) > self.max_redirects:
-                raise RemoteError(f"more than {self.max_redirects} redirects from "
-                                  f"{_path(request.url)}")
-            response = super().send(hop, allow_redirects=False, **kwargs)
-        if history:
-            response.history = history
-        return response
-
-
-class GuardedCachedSession(CachedSession, GuardedSession):
-    """requests-cache outermost, our redirect rule underneath (cache misses only)."""
-
-
 def require_safe_base_url(url: str) -> None:
     """HTTPS everywhere except loopback, where the sandbox and tests live."""
     parts = urlsplit(url)
@@ -378,58 +345,6 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
     elif creds.username and creds.password:
         session.auth = requests.auth.HTTPBasicAuth(creds.username, creds.password)
     return session
-
-
-def open_cache(cache_file: Path, *, full: bool = False) -> GuardedCachedSession:
-    """The conditional-request cache; a damaged file is moved aside and a new one started.
-
-    Reuse rules (requests-cache): a response is stored only when it carries a validator (ETag or
-    Last-Modified), expires at once unless the server gave it a freshness lifetime
-    (``Cache-Control: max-age`` / ``Expires``), and is then served only after a 304 or while
-    that lifetime lasts; ``full`` revalidates everything. Entries without an expiry (written by
-    versions that kept responses forever) are dropped when the file is opened.
-    """
-    try:
-        return _open_cache(cache_file, full)
-    except sqlite3.DatabaseError as exc:
-        aside = cache_file.with_name(
-            f"{cache_file.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            part = cache_file.with_name(cache_file.name + suffix)
-            if part.exists():
-                part.replace(aside.with_name(aside.name + suffix))
-        log.warning("the HTTP cache %s is damaged (%s): moved it to %s and starting a new one",
-                    cache_file, exc, aside.name)
-        return _open_cache(cache_file, full)
-
-
-def _open_cache(cache_file: Path, full: bool) -> GuardedCachedSession:
-    session = GuardedCachedSession(
-        str(cache_file),
-        backend="sqlite",
-        cache_control=True,
-        expire_after=EXPIRE_IMMEDIATELY,
-        always_revalidate=full,
-        allowable_codes=(200,),
-        allowable_methods=("GET",),
-        filter_fn=_has_validator,
-    )
-    try:
-        responses = session.cache.responses
-        with responses.connection(commit=True) as con:
-            found = con.execute("PRAGMA quick_check").fetchall()
-            if found != [("ok",)]:
-                raise sqlite3.DatabaseError(str(found[0][0]) if found else "quick_check failed")
-            con.execute(f"DELETE FROM {responses.table_name} WHERE expires IS NULL")
-    except BaseException:
-        session.close()
-        raise
-    return session
-
-
-def _has_validator(response: requests.Response) -> bool:
-    """Only a response the server can confirm with a 304 is worth keeping across runs."""
-    return bool(response.headers.get("ETag") or response.headers.get("Last-Modified"))
 
 
 def _path(url: str | None) -> str:

@@ -1,8 +1,7 @@
-"""Page-number paging for JSON collections, and the one place a response becomes records.
+"""Fetching JSON pages: the one place a response becomes records, and the walk over a listing.
 
-BC2 pages are ``?page=N`` with 50 rows. Some endpoints ignore ``page`` and answer the whole list
-every time, so a loop "until empty" never ends there: we stop on an empty page, a short page, or a
-page whose ids repeat the previous page, and a hard cap warns loudly if none of that happens.
+``fetch`` gets and decodes one page (re-fetching a broken body); ``fetch_pages`` walks a listing
+as its pager (``extract.pagers``) asks, and a hard cap warns loudly if the pager never stops.
 """
 
 from __future__ import annotations
@@ -15,13 +14,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from extract.http import RetryAfterTooLong, metered
 from extract.links import next_link
-from extract.origin import refuse_other_origin
+from extract.pagers import LinkPager, PageNumberPager, Pager, walk
 from extract.retrying import RetryPolicy
 from transforms.errors import AuthError, ConfigError, RemoteError, SkippedResource
 
@@ -91,25 +90,26 @@ def _decode(response: requests.Response, url: str, number: int) -> Page:
                 next_url=next_link(response.headers.get("Link"), where=_path(url)))
 
 
+def fetch_pages(session: requests.Session, url: str, params: Mapping[str, Any] | None,
+                pager: Pager, *, max_pages: int = DEFAULT_MAX_PAGES,
+                warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
+    """The pages ``pager`` asks for, each fetched and decoded by ``fetch``; warn if capped."""
+    def get(target: str, query: Mapping[str, Any], number: int) -> Page:
+        return fetch(session, target, query, number=number)
+
+    def capped() -> None:
+        warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
+             "(raise --max-pages)")
+
+    yield from walk(get, pager, url, params, max_pages=max_pages, on_cap=capped)
+
+
 def iter_pages(session: requests.Session, url: str, params: Mapping[str, Any] | None = None,
                *, page_size: int = 50, max_pages: int = DEFAULT_MAX_PAGES,
                warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
     """Yield pages 1, 2, ... until a short, empty or repeated page; warn if capped."""
-    previous: tuple[Any, ...] | None = None
-    for number in range(1, max_pages + 1):
-        query = dict(params or {})
-        if number > 1:
-            query["page"] = number
-        page = fetch(session, url, query, number=number)
-        fingerprint = tuple(_identity(r) for r in page.records)
-        if not page.records or fingerprint == previous:
-            return
-        yield page
-        if len(page.records) < page_size:
-            return
-        previous = fingerprint
-    warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
-         "(raise --max-pages)")
+    return fetch_pages(session, url, params, PageNumberPager(page_size), max_pages=max_pages,
+                       warn=warn)
 
 
 def iter_link_pages(session: requests.Session, url: str,
@@ -117,28 +117,13 @@ def iter_link_pages(session: requests.Session, url: str,
                     max_pages: int = DEFAULT_MAX_PAGES,
                     warn: Callable[[str], None] = log.warning) -> Iterator[Page]:
     """Follow ``Link: <…>; rel="next"`` (never build page URLs) on the same origin only."""
-    target, query = url, dict(params or {})
-    for number in range(1, max_pages + 1):
-        page = fetch(session, target, query, number=number)
-        yield page
-        if not page.next_url:
-            return
-        target, query = urljoin(page.url, page.next_url), {}
-        refuse_other_origin(url, target, what="next link")
-    warn(f"page cap of {max_pages} reached for {_path(url)}: later pages were NOT fetched "
-         "(raise --max-pages)")
+    return fetch_pages(session, url, params, LinkPager(), max_pages=max_pages, warn=warn)
 
 
 def _total(response: requests.Response) -> int | None:
     """``X-Total-Count`` when the server sends it (absent is not zero)."""
     value = response.headers.get("X-Total-Count")
     return int(value) if value and value.strip().isdigit() else None
-
-
-def _identity(record: Mapping[str, Any]) -> Any:
-    if "id" in record:
-        return record["id"]
-    return json.dumps(record, sort_keys=True, default=str)
 
 
 def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,

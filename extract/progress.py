@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TextIO
 
+from tqdm import tqdm
+
 from extract.catalog import Catalog, Endpoint
 from extract.http import HttpStats, RateLimit
 
@@ -308,8 +310,6 @@ class TerminalBar:
     """
 
     def __init__(self, stream: TextIO, label: str) -> None:
-        from tqdm import tqdm
-
         self._bar = tqdm(total=None, unit=" units", desc=label, file=stream, leave=False,
                          dynamic_ncols=True)
 

@@ -22,8 +22,8 @@ import requests
 from click.testing import CliRunner, Result
 
 from extract.families.bc4.auth_cli import auth
-from extract.families.bc4.login import TokenStore, load_tokens
 from extract.families.bc4.oauth import OAuthApp, Tokens
+from extract.families.bc4.tokens import TokenStore, load_tokens
 from sandbox import Bc4Credentials, Sandbox
 from transforms.errors import ConfigError
 

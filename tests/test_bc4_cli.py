@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extract.families.bc4.login import TokenStore
 from extract.families.bc4.oauth import OAuthApp, Tokens
+from extract.families.bc4.tokens import TokenStore
 from sandbox import Sandbox
 from tests.conftest import cli_env
 

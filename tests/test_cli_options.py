@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.cli import OUR_LOGGERS, cli
+from extract.cli import cli
+from extract.cli.logs import OUR_LOGGERS
 from tests.conftest import USER_AGENT, cli_env
 
 LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) ([\w.]+): ")

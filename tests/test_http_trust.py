@@ -406,7 +406,7 @@ def test_cli__retry_budget_options_reach_the_export(args, retries, retry_for, mo
     """With and without --retry-for/--retries, expect them (or the defaults) in ExportConfig."""
     from click.testing import CliRunner
 
-    from extract import cli
+    from extract.cli import cli, export_cmd
 
     seen: list[Any] = []
 
@@ -414,8 +414,8 @@ def test_cli__retry_budget_options_reach_the_export(args, retries, retry_for, mo
         seen.append(config)
         raise SystemExit(0)
 
-    monkeypatch.setattr(cli, "run_export", fake_export)
-    CliRunner().invoke(cli.cli, ["export", "--base-url", "http://127.0.0.1:9/999/api/v1",
-                                 "--username", "u", "--password", "p", "--user-agent", UA,
-                                 "-o", str(tmp_path), *args])
+    monkeypatch.setattr(export_cmd, "run_export", fake_export)
+    CliRunner().invoke(cli, ["export", "--base-url", "http://127.0.0.1:9/999/api/v1",
+                             "--username", "u", "--password", "p", "--user-agent", UA,
+                             "-o", str(tmp_path), *args])
     assert [(c.retries, c.retry_for) for c in seen] == [(retries, retry_for)]

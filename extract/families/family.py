@@ -3,26 +3,86 @@
 A step is one primary output table (``todos``, ``comments``); running it runs every endpoint whose
 records land in it, plus their ancestors for the path ids, and writes that table with its child
 tables. A family also says how it is spoken to: its limits, whether HTTP caching applies, how
-credentials travel, and what turns a unit into pages.
+credentials travel, and what turns a unit into pages; for the CLI, how it signs in and finds
+its accounts (``Login``), how its built-in sandbox is reached (``Target``), and any commands of
+its own. Nothing outside the family folders asks which family it is talking to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+import click
 import requests
 
 from extract.catalog import Catalog, Endpoint
 from extract.crawl import PageSource
-from extract.http import RateLimit
+from extract.http import Credentials, RateLimit
+from extract.incremental import Feed
 from transforms.errors import ConfigError
 from transforms.schemas import Registry
 from transforms.tables import TableSet
 
+if TYPE_CHECKING:  # the grant is what an OAuth family's Login hands out; typed, never imported
+    from extract.families.bc4.grant import Grant
+
 PageSourceFactory = Callable[[requests.Session, str, ZoneInfo | None], PageSource]
+# What the built-in sandbox serves and is signed into when the CLI runs it.
+SANDBOX_LOGIN = {"username": "sandbox", "password": "sandbox", "token": "sandbox-token"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one export goes and how it signs in, where the options do not say it themselves.
+
+    The built-in sandbox fills it for an export without credentials; a family that finds its
+    accounts (``Login.accounts``) makes one per account.
+    """
+
+    account: str | int | None = None
+    base_url: str | None = None
+    credentials: Credentials | None = None
+    grant: Grant | None = None
+    launchpad: str | None = None
+    user_agent: str | None = None
+    sandbox: Any = None  # sandbox.Sandbox, loaded only when a sandbox runs
+
+
+class LoginOptions(Protocol):
+    """The options an OAuth sign-in reads (``extract.cli.options.ExportOptions`` has them)."""
+
+    @property
+    def token(self) -> str | None: ...
+
+    @property
+    def token_file(self) -> Path | None: ...
+
+    @property
+    def launchpad(self) -> str | None: ...
+
+
+class Login(Protocol):
+    """A family that signs in with an OAuth grant and can find its accounts (Basecamp 4)."""
+
+    def stored(self, token_file: Path | None) -> bool:
+        """A grant saved by ``auth login`` counts as credentials given."""
+        ...
+
+    def grant(self, options: LoginOptions, target: Target) -> tuple[Grant, str]:
+        """The grant to export with, and the Launchpad URL it came from."""
+        ...
+
+    def accounts(self, grant: Grant, launchpad: str, user_agent: str,
+                 target: Target) -> list[Target]:
+        """One target per account the grant reaches (none named: export them all)."""
+        ...
+
+
+SandboxTarget = Callable[[Any], Target]
 
 
 @dataclass(frozen=True)
@@ -37,8 +97,7 @@ class Family:
     session_auth: bool = True
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
     page_source: PageSourceFactory | None = None
-    oauth: bool = False
-    feed: Callable[[], Any] | None = None
+    feed: Callable[[], Feed] | None = None
     # Options that widen crawled entries ({option: {endpoint id: fields to replace}}) and
     # tables written only with their option (filled by conditional fetches otherwise).
     widen: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
@@ -47,6 +106,12 @@ class Family:
     # The context name and partition column of a project (a bucket): rows of a listing asked
     # per project are judged, kept and replaced per bucket by the shrink guard and storing.
     bucket_column: str = "project_id"
+    # How the CLI signs in (None: --username/--password or --token) and runs the sandbox.
+    login: Login | None = None
+    sandbox_target: SandboxTarget | None = None
+    sandbox_login: Callable[[], object] | None = None
+    # Commands of its own the CLI offers (Basecamp 4: `auth login`, `auth accounts`).
+    commands: tuple[click.Command, ...] = ()
 
     @property
     def registry(self) -> Registry:

@@ -26,6 +26,7 @@ from extract.catalog import TOKEN_SLOT
 from extract.crawl import Unit
 from extract.http import RetryAfterTooLong, metered, require_safe_base_url
 from extract.origin import refuse_other_origin
+from extract.pagers import walk
 from extract.pagination import Page
 from extract.retrying import RetryPolicy
 from extract.timezones import known, zone_named
@@ -58,21 +59,18 @@ class XmlTransport:
     def pages(self, unit: Unit) -> Iterator[Page]:
         """One page, or for offset paging (journal) pages of ``count`` until a short one."""
         endpoint = unit.endpoint
-        if endpoint.paging != "offset":
-            page = self.fetch(unit, dict(endpoint.params))
-            self._learn_zone(page)
+
+        def get(url: str, params: Mapping[str, str], number: int) -> Page:
+            return self.fetch(unit, params, number=number)
+
+        def capped() -> None:
+            log.warning("page cap of %s reached for %s", self.max_pages, endpoint.id)
+
+        for page in walk(get, endpoint.pager(self.page_size), unit.url, endpoint.params,
+                         max_pages=self.max_pages, on_cap=capped):
+            if endpoint.paging != "offset":
+                self._learn_zone(page)
             yield page
-            return
-        count = int(endpoint.params.get("count", self.page_size))
-        for number in range(self.max_pages):
-            page = self.fetch(unit, {**endpoint.params, "n": str(number * count)},
-                              number=number + 1)
-            if not page.records:
-                return
-            yield page
-            if len(page.records) < count:
-                return
-        log.warning("page cap of %s reached for %s", self.max_pages, unit.endpoint.id)
 
     def fetch(self, unit: Unit, params: Mapping[str, str], number: int = 1) -> Page:
         """One page; a broken body or an envelope 500 is fetched again, waiting like a retry."""
@@ -99,12 +97,7 @@ class XmlTransport:
             headers["X-BP-Token"] = self._token
         response = self._send(endpoint.method, url, body, headers, params, unit)
         where = f"{endpoint.id} {urlsplit(unit.url).path}"
-        if response.status_code == 401:
-            raise AuthError(f"authentication failed (401) for {where}")
-        if response.status_code in (403, 404):
-            raise SkippedResource(f"{response.status_code} for {where}")
-        if response.status_code != 200:
-            raise RemoteError(f"HTTP {response.status_code} for {where} after retries")
+        _check_status(response.status_code, where)
         try:
             found, envelope = records(response.content, self.zone)
         except UnsafeXml as exc:
@@ -112,14 +105,7 @@ class XmlTransport:
         except BadXml as exc:
             raise Transient(f"{where}: {exc}") from None
         if envelope and envelope.get("success") != "true":
-            code, text = envelope.get("code"), envelope.get("error")
-            if code == "404":
-                raise SkippedResource(f"{where}: {text} ({code})")
-            if code in ("401", "403"):
-                raise AuthError(f"{where}: {text} ({code})")
-            if code == "500":
-                raise Transient(f"{where}: server error in envelope ({text})")
-            raise RemoteError(f"{where}: error {code} in envelope ({text})")
+            _raise_for_envelope(envelope, where)
         return Page(number, urlsplit(unit.url).path, found, response.content, 200, False,
                     datetime.now(UTC))
 
@@ -177,3 +163,24 @@ class XmlTransport:
                 log.warning("account time zone %r is not known; naive timestamps are read as "
                             "UTC (pass --timezone to say otherwise)", name)
             return
+
+
+def _check_status(status: int, where: str) -> None:
+    if status == 401:
+        raise AuthError(f"authentication failed (401) for {where}")
+    if status in (403, 404):
+        raise SkippedResource(f"{status} for {where}")
+    if status != 200:
+        raise RemoteError(f"HTTP {status} for {where} after retries")
+
+
+def _raise_for_envelope(envelope: Mapping[str, Any], where: str) -> None:
+    """An error answered inside HTTP 200: 404 skips, 401/403 is auth, 500 is worth a retry."""
+    code, text = envelope.get("code"), envelope.get("error")
+    if code == "404":
+        raise SkippedResource(f"{where}: {text} ({code})")
+    if code in ("401", "403"):
+        raise AuthError(f"{where}: {text} ({code})")
+    if code == "500":
+        raise Transient(f"{where}: server error in envelope ({text})")
+    raise RemoteError(f"{where}: error {code} in envelope ({text})")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from extract.families.bc2 import catalog
+from extract.families.bc2 import catalog, local
+from extract.families.bc2.feed import EventFeed
 from extract.families.family import Family
 from extract.http import RateLimit
-from extract.incremental import EventFeed
 from transforms.tables import TABLE_SETS
 
 FAMILY = Family("bc2", catalog.CATALOG, TABLE_SETS["bc2"], preflight="person_me",
                 rate=RateLimit(475, 10.0), feed=EventFeed, widen=catalog.WIDEN,
-                opt_in_tables=catalog.OPT_IN_TABLES)
+                opt_in_tables=catalog.OPT_IN_TABLES, sandbox_target=local.sandbox_target,
+                sandbox_login=local.sandbox_login)

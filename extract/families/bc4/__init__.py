@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from extract.families.bc4 import catalog
+from extract.families.bc4 import catalog, local
+from extract.families.bc4.auth_cli import auth
+from extract.families.bc4.feed import RecordingsFeed
 from extract.families.family import Family
 from extract.http import RateLimit
-from extract.incremental import RecordingsFeed
 from transforms.tables import TABLE_SETS
 
 FAMILY = Family("bc4", catalog.CATALOG, TABLE_SETS["bc4"], preflight="projects",
-                rate=RateLimit(49, 10.0), oauth=True, feed=RecordingsFeed,
-                opt_in_tables=catalog.OPT_IN_TABLES)
+                rate=RateLimit(49, 10.0), feed=RecordingsFeed,
+                opt_in_tables=catalog.OPT_IN_TABLES, login=local.LaunchpadLogin(),
+                sandbox_target=local.sandbox_target, sandbox_login=local.sandbox_login,
+                commands=(auth,))

@@ -17,19 +17,17 @@ from typing import Any
 
 import click
 
+from extract.families.bc4.callback import DEFAULT_PORT, callback_address
 from extract.families.bc4.login import (
     DEFAULT_LOGIN_TIMEOUT,
-    DEFAULT_PORT,
-    DEFAULT_TOKEN_FILE,
     DEFAULT_USER_AGENT,
     LoginRequest,
-    TokenStore,
     account_line,
-    callback_address,
     list_accounts,
     login,
 )
 from extract.families.bc4.oauth import LAUNCHPAD, Tokens
+from extract.families.bc4.tokens import DEFAULT_TOKEN_FILE, TokenStore
 from transforms.errors import BasecampExtractError, ConfigError
 from transforms.redact import REDACTOR
 
@@ -71,12 +69,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.group("auth", context_settings=CONTEXT)
+@click.group("auth", context_settings=CONTEXT,
+             short_help="Basecamp 4 sign-in (Launchpad) and its accounts.")
 def auth() -> None:
     """Basecamp 4 OAuth: authorize through Launchpad, list the accounts a token reaches."""
 
 
-@auth.command("login")
+@auth.command("login", short_help="Sign in with a browser and save the Basecamp 4 tokens.")
 @click.option("--client-id", envvar="BASECAMP_CLIENT_ID", required=True,
               help="Your Launchpad integration's client id [env BASECAMP_CLIENT_ID].")
 @click.option("--client-secret", envvar="BASECAMP_CLIENT_SECRET", required=True,
@@ -118,7 +117,7 @@ def login_command(ctx: click.Context, client_id: str, client_secret: str, launch
     _print_accounts(list_accounts(tokens, app, launchpad, user_agent, store.save_tokens))
 
 
-@auth.command("accounts")
+@auth.command("accounts", short_help="List the Basecamp 4 accounts the token reaches.")
 @click.option("--token", envvar="BASECAMP_TOKEN",
               help="A bare access token instead of the token file (no refresh) "
                    "[env BASECAMP_TOKEN].")

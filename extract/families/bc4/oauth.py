@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from extract.pagination import fetch
 from transforms.errors import AuthError
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,6 @@ def lifetime(data: dict[str, Any]) -> int | None:
 
 def bc3_accounts(session: requests.Session, launchpad: str = LAUNCHPAD) -> list[dict[str, Any]]:
     """The Basecamp 3/4/5 accounts a token reaches (Launchpad lists other products too)."""
-    from extract.pagination import fetch
-
     page = fetch(session, f"{launchpad.rstrip('/')}/authorization.json")
     accounts = page.records[0].get("accounts") or [] if page.records else []
     return [a for a in accounts if a.get("product") == "bc3"]

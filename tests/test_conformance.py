@@ -41,7 +41,7 @@ import pytest
 from extract.http import Credentials, HttpSettings, HttpStats, build_session, require_safe_base_url
 from extract.pagination import fetch, iter_link_pages
 from tests.conftest import SHARED
-from tests.test_http_trust import UA, scripted
+from tests.scripted_server import UA, scripted
 from transforms.errors import (
     AuthError,
     BasecampExtractError,

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from sandbox import Sandbox
+from sandbox.foreign import FOREIGN_ID, ForeignServer
 from sandbox.hostile import (
-    FOREIGN_ID,
     PAST_DATE,
-    ForeignServer,
     HostileProxy,
     delay,
     edit,

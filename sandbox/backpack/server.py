@@ -6,9 +6,10 @@ The steps are the shared pipeline's (``sandbox.pipeline``); what Backpack does d
 2. ws: the body must be XML (``Content-Type`` mentioning xml, as the docs require). A body
    that doesn't parse, or declares a DTD, is the documented bad-parameter answer: HTTP 200 +
    ``success='false'`` error 500. A body that isn't XML at all carries no token;
-3. auth per route (see ``backpack_app``). A missing or wrong token is HTTP 401. On ws routes
-   the 401 carries the ws envelope ``<error code='401'>`` so both clients that check the status
-   and clients that check ``@success`` see a failure; on REST routes it is plain text;
+3. auth per route (see ``sandbox.backpack.routes``). A missing or wrong token is HTTP
+   401. On ws routes the 401 carries the ws envelope ``<error code='401'>`` so both clients
+   that check the status and clients that check ``@success`` see a failure; on REST routes it
+   is plain text;
 4. two sliding windows per account and client IP: calendar routes, everything else. Over
    either: 503 with an integer ``Retry-After`` (not 429);
 5. faults (the generic kinds, ``bomb``, ``envelope500``), matched against the REDACTED path;
@@ -40,19 +41,10 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from sandbox.backpack import render as render
-from sandbox.backpack.app import (
-    BODY,
-    PATH,
-    WS,
-    XML_TYPE,
-    Answer,
-    BackpackApp,
-    Route,
-    internal_error_envelope,
-    match,
-    redact,
-)
+from sandbox.backpack.answers import XML_TYPE, Answer, internal_error_envelope
+from sandbox.backpack.app import BackpackApp, Route, match, redact
 from sandbox.backpack.faults import billion_laughs
+from sandbox.backpack.routes import BODY, PATH, WS
 from sandbox.backpack.xml import serialize
 from sandbox.contract import TEXT_TYPE
 from sandbox.credentials import Credentials

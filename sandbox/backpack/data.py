@@ -51,8 +51,9 @@ from sandbox.backpack.model import (
     TodoList,
     User,
 )
-from sandbox.backpack.time import REFERENCE_NOW, TIME_ZONE_NAME
-from sandbox.bc2.words import FIRST_NAMES, LAST_NAMES
+from sandbox.backpack.time import TIME_ZONE_NAME
+from sandbox.clock import REFERENCE_NOW
+from sandbox.names import FIRST_NAMES, LAST_NAMES
 
 ACCOUNT_START = datetime(2009, 4, 14, 15, 22, 9, tzinfo=UTC)
 DEFAULT_ACCOUNT_ID = 88_731

@@ -1,4 +1,4 @@
-"""Timestamp forms of the Backpack fake, next to the same fixed reference "now" as BC2.
+"""Timestamp forms of the Backpack fake, around the shared reference "now" (``sandbox.clock``).
 
 The two dialects disagree and the fake keeps both (reference §9):
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sandbox.bc2.time import REFERENCE_NOW, to_local
+from sandbox.clock import to_local
 
 TIME_ZONE_NAME = "Eastern Time (US & Canada)"
 
-__all__ = ["REFERENCE_NOW", "TIME_ZONE_NAME", "rest_time", "ws_time"]
+__all__ = ["TIME_ZONE_NAME", "rest_time", "ws_time"]
 
 
 def ws_time(moment: datetime) -> str:

@@ -1,4 +1,4 @@
-"""Vocabulary for the synthetic Backpack account (names come from ``bc2_words``).
+"""Vocabulary for the synthetic Backpack account (people's names come from ``sandbox.names``).
 
 Apostrophes, ampersands, quotes and non-ASCII letters are there on purpose: ws records use
 single-quoted attributes, so a title like ``Bob's list`` must arrive as ``&apos;`` and a

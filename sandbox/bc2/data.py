@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from sandbox import names as names
 from sandbox.bc2 import words as words
 from sandbox.bc2.model import (
     ACTIVE,
@@ -51,7 +52,8 @@ from sandbox.bc2.model import (
     Todolist,
     Upload,
 )
-from sandbox.bc2.time import REFERENCE_NOW, eastern_offset, local_day
+from sandbox.bc2.time import local_day
+from sandbox.clock import REFERENCE_NOW, eastern_offset
 
 ACCOUNT_START = datetime(2012, 3, 22, 21, 56, 48, tzinfo=UTC)
 DEFAULT_ACCOUNT_ID = 999_999_999
@@ -317,7 +319,7 @@ class _Generator:
 
     def _people(self) -> None:
         spec = self.spec
-        pairs = [(f, last) for f in words.FIRST_NAMES for last in words.LAST_NAMES]
+        pairs = [(f, last) for f in names.FIRST_NAMES for last in names.LAST_NAMES]
         self.rng.shuffle(pairs)
         total = spec.people + spec.trashed_people
         for i, (first, last) in enumerate(pairs[:total]):

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sandbox.bc2.model import CalendarEvent
-from sandbox.bc2.time import eastern_offset, local_day, start_of_day, to_local
+from sandbox.bc2.time import local_day, start_of_day
+from sandbox.clock import eastern_offset, to_local
 
 _STEP_DAYS = {"daily": 1, "weekly": 7}
 _STEP_MONTHS = {"monthly": 1, "yearly": 12}

@@ -1,24 +1,9 @@
-"""Vocabulary for the synthetic Basecamp 2 account.
+"""Vocabulary for the synthetic Basecamp 2 account (people's names are in ``sandbox.names``).
 
 Kept apart from the generator so the data module reads as structure, not word lists. A few
 entries carry apostrophes, ampersands and non-ASCII letters on purpose: they exercise HTML
 entity escaping in event excerpts and UTF-8 handling in clients.
 """
-
-FIRST_NAMES = (
-    "Jason", "Jeremy", "David", "Nick", "Ann", "Maria", "José", "Zoë", "Priya", "Kenji",
-    "Fatima", "Lars", "Chloé", "Omar", "Grace", "Ivan", "Mei", "Tom", "Sara", "Ravi",
-    "Elena", "Noah", "Aisha", "Pablo", "Hana", "Oliver", "Leila", "Mateo", "Ines", "Yusuf",
-    "Clara", "Felix", "Nora", "Diego", "Amara", "Hugo", "Lena", "Theo", "Rosa", "Samir",
-)
-
-LAST_NAMES = (
-    "Fried", "Kemper", "Hansson", "Quaranto", "Ramírez", "Okafor", "Nakamura", "Schmidt",
-    "Novak", "Haddad", "Kowalski", "Larsen", "O'Brien", "Dubois", "Silva", "Chen", "Patel",
-    "Rossi", "Jensen", "Moreau", "Ahmed", "Keller", "Lindqvist", "Tanaka", "Costa", "Weber",
-    "Ivanova", "Nguyen", "García", "Müller", "Byrne", "Sato", "Fischer", "Popescu", "Horvat",
-    "Mensah", "Eriksen", "Ortiz", "Yilmaz", "Walsh",
-)
 
 CLIENT_DOMAINS = ("acme.example", "globex.example", "initech.example")
 

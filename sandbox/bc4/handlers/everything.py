@@ -54,7 +54,7 @@ def completed_todos(v: View, query: Query, bucket: int | None) -> Listing:
 
 def open_cards(v: View, query: Query, bucket: int | None) -> Listing:
     return grouped(v, "Kanban::Card", "cards",
-                         lambda c: not c.extra["completed"] and not not_now(v, c))
+                   lambda c: not c.extra["completed"] and not not_now(v, c))
 
 
 def completed_cards(v: View, query: Query, bucket: int | None) -> Listing:

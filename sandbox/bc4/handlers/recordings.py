@@ -94,16 +94,14 @@ def report_timesheet(v: View, query: Query, bucket: int | None) -> Listing:
                if p.timesheet_enabled and p.status != TRASHED and not p.template}
     entries = (r for r in v.account.recordings.values()
                if r.type == "Timesheet::Entry" and r.bucket_id in enabled)
-    return timesheet(v, entries, query,
-                           scope_modified(v, ("Timesheet::Entry",), enabled))
+    return timesheet(v, entries, query, scope_modified(v, ("Timesheet::Entry",), enabled))
 
 
 def recording_timesheet(v: View, query: Query, bucket: int | None, id: int) -> Listing:
     rec = recording(v, id, ())
     if not v.account.projects[rec.bucket_id].timesheet_enabled:
         return Listing([], v.render.recording)
-    return timesheet(v, v.account.kids(rec.id, "Timesheet::Entry"), query,
-                           rec.updated_at)
+    return timesheet(v, v.account.kids(rec.id, "Timesheet::Entry"), query, rec.updated_at)
 
 
 def versions(v: View, query: Query, bucket: int | None, id: int) -> Listing:

@@ -112,6 +112,6 @@ def cards(v: View, query: Query, bucket: int | None, id: int) -> Listing:
                    if r.extra.get("on_hold_id") == id), None)
     if holder is not None:
         return kids(v, container(v, holder.id, *COLUMN_TYPES), ("Kanban::Card",),
-                          keep=lambda c: c.extra["on_hold"])
+                    keep=lambda c: c.extra["on_hold"])
     column = container(v, id, *COLUMN_TYPES)
     return kids(v, column, ("Kanban::Card",), keep=lambda c: not c.extra["on_hold"])

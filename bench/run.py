@@ -33,7 +33,7 @@ from bench.profiles import PROFILES
 from bench.truth import truth_counts
 from extract.families import family
 from sandbox import Sandbox
-from sandbox.harness import DEFAULT_RATE_LIMITS
+from sandbox.registry import DEFAULT_RATE_LIMITS
 
 UA = "basecamp-extract bench (bench@example.com)"
 SCHEMA_VERSION = 1

@@ -19,8 +19,9 @@ from sandbox.bc4.data import SIZES as BC4_SIZES
 from sandbox.bc4.paging import DEFAULT_GEAR
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
+from sandbox.foreign import ForeignServer
 from sandbox.harness import Sandbox
-from sandbox.hostile import ForeignServer, HostileProxy, Rule
+from sandbox.hostile import HostileProxy, Rule
 
 __all__ = [
     "BACKPACK_FAULT_KINDS", "BACKPACK_SIZES", "BC4_SIZES", "DEFAULT_GEAR", "FAULT_KINDS", "SIZES",

@@ -1,9 +1,8 @@
-"""The interface between the generic sandbox server and one fake API (BC2 today).
+"""The interface between the JSON front (``sandbox.jsonapi``) and a JSON fake API (BC2, BC4).
 
-The server owns everything that is the same for every 37signals API it fakes: auth, the
+The pipeline and the front own everything that is the same for these APIs: auth, the
 User-Agent rule, rate limiting, conditional GET, latency, faults and the request log. An app
-only says which account a path addresses and what the answer is, so Basecamp 4 and Backpack
-fakes can plug into the same server later.
+only says which account a path addresses and what the answer is.
 """
 
 from __future__ import annotations

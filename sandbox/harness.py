@@ -1,54 +1,39 @@
-"""``Sandbox``: one fake API account on loopback, wired from data, app and generic server.
+"""``Sandbox``: one fake API account on loopback, wired from its family's description.
 
 This is the object tests, benchmarks and the CLI hold. It generates the account from
 ``size``/``seed``, serves it, and exposes the ground truth, the request log and the oracle.
-``api="backpack"`` serves the Backpack XML API instead of BC2: its own defaults (100 requests
-per 5 s, plus ``calendar_rate_limit`` for the calendar routes), a random 40-hex token when no
-credentials are given, and a second ``wrong_scheme_url`` listener that only redirects.
+What differs per API (data, credentials, front, default rate limits, fault kinds) comes from
+the family's ``SandboxFamily`` in ``sandbox.registry``: Backpack, for instance, has its own
+defaults (100 requests per 5 s, plus ``calendar_rate_limit`` for the calendar routes), a
+random 40-hex token when no credentials are given, and a second ``wrong_scheme_url`` listener
+that only redirects.
 """
 
 from __future__ import annotations
 
 import enum
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sandbox.backpack import data as backpack_data
-from sandbox.backpack.app import BackpackApp
-from sandbox.backpack.faults import BACKPACK_FAULT_KINDS, BACKPACK_RANDOM_FAULTS
-from sandbox.backpack.model import BackpackAccount
-from sandbox.backpack.server import BackpackServer, resource_key
-from sandbox.bc2.app import Bc2App
-from sandbox.bc2.data import generate_account
-from sandbox.bc2.model import Bc2Account
-from sandbox.bc4.app import Bc4App
-from sandbox.bc4.auth import Bc4Credentials
-from sandbox.bc4.data import generate_account as generate_bc4_account
-from sandbox.bc4.model import Bc4Account
-from sandbox.bc4.mutate import mutate as mutate_bc4_account
-from sandbox.bc4.paging import DEFAULT_GEAR, check_gear
-from sandbox.bc4.server import LAUNCHPAD, Bc4Server
 from sandbox.credentials import Credentials
+from sandbox.family import ServeOptions
 from sandbox.faults import FaultPlan
+from sandbox.jsonapi import Authenticator
+from sandbox.pipeline import WRONG_SCHEME
+from sandbox.registry import family_for
 from sandbox.requestlog import RequestLog
-from sandbox.server import SandboxServer
-
-SUPPORTED_APIS = ("bc2", "backpack", "bc4")
+from sandbox.server import Limit, SandboxServer
 
 
 class _Default(enum.Enum):
-    """Marker for "the documented limit of the chosen API" (BC2 and Backpack differ)."""
+    """Marker for "the documented limit of the chosen API" (the APIs differ)."""
 
     LIMIT = "api default"
 
 
 API_DEFAULT = _Default.LIMIT
-DEFAULT_RATE_LIMITS: dict[str, tuple[int, float]] = {
-    "bc2": (500, 10.0), "backpack": (100, 5.0), "bc4": (50, 10.0),
-}
 
 
 class Sandbox:
@@ -59,9 +44,9 @@ class Sandbox:
         api: str = "bc2",
         size: str = "tiny",
         seed: int = 0,
-        rate_limit: tuple[int, float] | _Default | None = API_DEFAULT,
+        rate_limit: Limit | _Default | None = API_DEFAULT,
         latency: float = 0.0,
-        credentials: Credentials | Bc4Credentials | None = None,
+        credentials: Credentials | Authenticator | None = None,
         log_path: str | Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -70,56 +55,28 @@ class Sandbox:
         fault_seed: int = 0,
         fault_kinds: Sequence[str] | None = None,
         slow_seconds: float = 5.0,
-        calendar_rate_limit: tuple[int, float] | None = (10, 5.0),
-        page_gear: Sequence[int] = DEFAULT_GEAR,
+        calendar_rate_limit: Limit | None = (10, 5.0),
+        page_gear: Sequence[int] | None = None,
     ) -> None:
-        if api not in SUPPORTED_APIS:
-            raise ValueError(f"unsupported api {api!r}; expected one of {SUPPORTED_APIS}")
+        """``credentials``: ``Credentials`` (BC4 also takes ``Bc4Credentials``) or None for
+        random ones; ``calendar_rate_limit`` is Backpack's, ``page_gear`` BC4's page sizes."""
+        self.family = family_for(api)
         self.api = api
         self.size = size
         self.seed = seed
-        limit = DEFAULT_RATE_LIMITS[api] if isinstance(rate_limit, _Default) else rate_limit
-        self.truth: Bc2Account | BackpackAccount | Bc4Account
-        self._server: SandboxServer | BackpackServer
-        self.credentials: Credentials | Bc4Credentials
-        if api == "bc4":
-            self.truth = generate_bc4_account(size, seed)
-            self.credentials = _bc4_credentials(credentials)
-            self._log = RequestLog(log_path)
-            self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
-            self._server = Bc4Server(
-                Bc4App(self.truth, check_gear(tuple(page_gear))), credentials=self.credentials,
-                log=self._log, faults=self._faults, rate_limit=limit, latency=latency,
-                slow_seconds=slow_seconds, host=host, port=port,
-            )
-            return
-        if api == "backpack":
-            self.truth = backpack_data.generate_account(size, seed)
-            self.credentials = _plain(credentials) or Credentials(token=secrets.token_hex(20))
-            self._log = RequestLog(log_path, key=resource_key)
-            self._faults = FaultPlan(rate=faults, seed=fault_seed,
-                                     kinds=fault_kinds or BACKPACK_RANDOM_FAULTS,
-                                     allowed=BACKPACK_FAULT_KINDS)
-            self._server = BackpackServer(
-                BackpackApp(self.truth), credentials=self.credentials, log=self._log,
-                faults=self._faults, rate_limit=limit, calendar_rate_limit=calendar_rate_limit,
-                latency=latency, slow_seconds=slow_seconds, host=host, port=port,
-            )
-            return
-        self.truth = generate_account(size, seed)
-        self.credentials = _plain(credentials) or Credentials()
-        self._log = RequestLog(log_path)
-        self._faults = FaultPlan(rate=faults, seed=fault_seed, kinds=fault_kinds)
+        limit = self.family.rate_limit if isinstance(rate_limit, _Default) else rate_limit
+        options = ServeOptions(calendar_rate_limit=calendar_rate_limit, page_gear=page_gear)
+        self.truth: Any = self.family.generate(size, seed)
+        self.credentials: Any = self.family.credentials(credentials)
+        self._log = RequestLog(log_path, key=self.family.log_key)
+        self._faults = FaultPlan(rate=faults, seed=fault_seed,
+                                 kinds=fault_kinds or self.family.random_faults,
+                                 allowed=self.family.fault_kinds)
+        self._front = self.family.front(self.truth, self.credentials, options)
         self._server = SandboxServer(
-            Bc2App(self.truth),
-            credentials=self.credentials,
-            log=self._log,
-            faults=self._faults,
-            rate_limit=limit,
-            latency=latency,
-            slow_seconds=slow_seconds,
-            host=host,
-            port=port,
+            self._front, log=self._log, faults=self._faults,
+            limits=self.family.limits(limit, options), latency=latency,
+            slow_seconds=slow_seconds, host=host, port=port,
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -169,45 +126,41 @@ class Sandbox:
 
         No trailing slash; binds like origin.
         """
-        if self.api == "backpack":
-            return self.origin
-        if self.api == "bc4":
-            return f"{self.origin}/{self.account_id}"
-        return f"{self.origin}/{self.account_id}/api/v1"
+        return self.family.base_url(self.origin, self.truth)
 
     @property
     def launchpad_url(self) -> str:
         """BC4 only: the Launchpad stand-in (``/authorization.json``, ``/authorization/token``)."""
-        self._bc4_credentials()
-        return f"{self.origin}{LAUNCHPAD}"
+        return f"{self.origin}{self._launchpad()}"
 
     def expire_token(self) -> None:
         """BC4 only: every access token issued so far answers 401; refreshing still works."""
-        self._bc4_credentials().expire()
+        self._launchpad()
+        self.credentials.expire()
 
     def revoke(self) -> None:
         """BC4 only: access and refresh tokens stop working (refresh answers 400)."""
-        self._bc4_credentials().revoke()
+        self._launchpad()
+        self.credentials.revoke()
 
-    def _bc4_credentials(self) -> Bc4Credentials:
-        if not isinstance(self.credentials, Bc4Credentials):
-            raise AttributeError("OAuth token controls exist only for api='bc4'")
-        return self.credentials
+    def _launchpad(self) -> str:
+        if self.family.launchpad is None:
+            raise AttributeError(f"OAuth token controls don't exist for api={self.api!r}")
+        return self.family.launchpad
 
     @property
     def account(self) -> str:
         """The account's name in URLs: Backpack's subdomain, BC2's id as text."""
-        if isinstance(self.truth, BackpackAccount):
-            return self.truth.account
-        return str(self.account_id)
+        return self.family.account_name(self.truth)
 
     @property
     def wrong_scheme_url(self) -> str:
         """Backpack only: an origin that 302s every request to the same path on base_url."""
-        if not isinstance(self._server, BackpackServer):
-            raise AttributeError("wrong_scheme_url exists only for api='backpack'")
         self._server.bind()
-        return self._server.redirect_origin
+        try:
+            return self._server.side_origin(WRONG_SCHEME)
+        except KeyError:
+            raise AttributeError(f"wrong_scheme_url doesn't exist for api={self.api!r}") from None
 
     # ------------------------------------------------------------------ log, oracle, faults
     @property
@@ -236,27 +189,6 @@ class Sandbox:
         ``trashed``, ... plus the parents they ``touched``. BC2 delegates to
         ``sandbox.bc2.mutate``; Backpack has none (NotImplementedError).
         """
-        if isinstance(self.truth, Bc4Account) and isinstance(self._server, Bc4Server):
-            with self._server.app.lock:
-                return mutate_bc4_account(self.truth, n, seed)
-        if isinstance(self.truth, Bc2Account):
-            from sandbox.bc2.mutate import mutate as mutate_bc2_account  # owned by the BC2 side
-
-            return mutate_bc2_account(self.truth, n, seed)
-        raise NotImplementedError(f"mutate is not implemented for api={self.api!r}")
-
-
-def _plain(credentials: Credentials | Bc4Credentials | None) -> Credentials | None:
-    """BC2/Backpack take only plain ``Credentials``."""
-    if isinstance(credentials, Bc4Credentials):
-        raise TypeError("Bc4Credentials are only for api='bc4'")
-    return credentials
-
-
-def _bc4_credentials(credentials: Credentials | Bc4Credentials | None) -> Bc4Credentials:
-    """BC4 grant: given as is, built around a plain ``Credentials`` token, or random."""
-    if isinstance(credentials, Bc4Credentials):
-        return credentials
-    if isinstance(credentials, Credentials):
-        return Bc4Credentials(token=credentials.token)
-    return Bc4Credentials()
+        if self.family.mutate is None:
+            raise NotImplementedError(f"mutate is not implemented for api={self.api!r}")
+        return self.family.mutate(self._front, self.truth, n, seed)

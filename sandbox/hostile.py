@@ -12,9 +12,6 @@ parameters and how many times it fires (the first matching rule with turns left 
 upstream origin in ``Link`` and ``Location`` headers is rewritten to the origin the client
 dialled, so paging stays on the proxy. A request in absolute form (``GET http://h/x``, as a
 client behind ``HTTP_PROXY`` sends it) is served too, which lets a test use a default port.
-
-``ForeignServer`` is the "other origin" a hostile redirect points at: it records every request
-it receives and answers a fake person, so a test can prove nothing reached it or was stored.
 """
 
 from __future__ import annotations
@@ -43,12 +40,7 @@ HTML_PAGE = b"<!DOCTYPE html><html><body><h1>We're sorry, but something went wro
 PAST_DATE = formatdate(0, usegmt=True)  # Thu, 01 Jan 1970 00:00:00 GMT
 ACTIONS = ("status", "redirect", "empty", "strip", "truncate", "html", "malformed", "link",
            "edit", "delay")
-FOREIGN_ID = 666000666
-FOREIGN_PERSON: dict[str, Any] = {
-    "id": FOREIGN_ID, "name": "Foreign Person", "email_address": "foreign@evil.example",
-    "admin": True, "created_at": "2020-01-01T00:00:00.000Z",
-    "updated_at": "2020-01-01T00:00:00.000Z",
-}
+
 
 
 @dataclass(frozen=True)
@@ -292,17 +284,72 @@ def _split_target(raw: str, host: str) -> tuple[str, str]:
     return f"http://{host}", raw
 
 
-def _answer(proxy: HostileProxy, rule: Rule | None, method: str, target: str,
-            headers: dict[str, str], body: bytes | None, client_origin: str
-            ) -> tuple[int, list[tuple[str, str]], bytes, bool]:
-    """(status, headers, body, cut the body short?) for one request."""
-    if rule is not None and rule.action == "status":
+Headers = list[tuple[str, str]]
+Answer = tuple[int, Headers, bytes, bool]
+
+
+def _without(headers: Headers, dropped: frozenset[str]) -> Headers:
+    return [(k, v) for k, v in headers if k.lower() not in dropped]
+
+
+def _empty(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    return status, _without(kept, VALIDATORS | {"link"}), b"[]", False
+
+
+def _strip(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    return status, _without(kept, VALIDATORS), payload, False
+
+
+def _truncate(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    return status, kept, payload, True
+
+
+def _malformed(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    return status, kept, payload[: max(1, len(payload) // 2)], False
+
+
+def _link(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    if rule.rewrite is None:
+        return status, kept, payload, False
+    rewrite = rule.rewrite
+    return status, [(k, rewrite(v)) if k.lower() == "link" else (k, v) for k, v in kept], \
+        payload, False
+
+
+def _edit(rule: Rule, status: int, kept: Headers, payload: bytes) -> Answer:
+    if rule.rewrite is None:
+        return status, kept, payload, False
+    edited = json.dumps(rule.rewrite(json.loads(payload))).encode()
+    return status, _without(kept, VALIDATORS), edited, False
+
+
+# What a rule does to an upstream 200 (actions absent here pass it through unchanged).
+_REWRITES: dict[str, Callable[[Rule, int, Headers, bytes], Answer]] = {
+    "empty": _empty, "strip": _strip, "truncate": _truncate, "malformed": _malformed,
+    "link": _link, "edit": _edit,
+}
+
+
+def _instead(rule: Rule | None, target: str) -> Answer | None:
+    """The answer of a rule that never asks upstream (status, redirect, html), else None."""
+    if rule is None:
+        return None
+    if rule.action == "status":
         text = f"{rule.status} from the hostile proxy\n".encode()
         return rule.status, list(rule.headers.items()), text, False
-    if rule is not None and rule.action == "redirect":
+    if rule.action == "redirect":
         return rule.status, [("Location", rule.target + target)], b"", False
-    if rule is not None and rule.action == "html":
+    if rule.action == "html":
         return 200, [("Content-Type", "text/html; charset=utf-8")], HTML_PAGE, False
+    return None
+
+
+def _answer(proxy: HostileProxy, rule: Rule | None, method: str, target: str,
+            headers: dict[str, str], body: bytes | None, client_origin: str) -> Answer:
+    """(status, headers, body, cut the body short?) for one request."""
+    instead = _instead(rule, target)
+    if instead is not None:
+        return instead
     if rule is not None and rule.action == "delay":
         time.sleep(rule.seconds)
     elif rule is not None:  # a rule rewrites a full answer, never a 304
@@ -310,62 +357,6 @@ def _answer(proxy: HostileProxy, rule: Rule | None, method: str, target: str,
     status, kept, payload = proxy._forward(method, target, headers, body)
     kept = [(k, v.replace(proxy.upstream, client_origin)) if k.lower() in ("link", "location")
             else (k, v) for k, v in kept]
-    if rule is None or rule.action == "delay" or status != 200:
+    if rule is None or status != 200 or rule.action not in _REWRITES:
         return status, kept, payload, False
-    if rule.action == "empty":
-        dropped = VALIDATORS | {"link"}
-        return status, [(k, v) for k, v in kept if k.lower() not in dropped], b"[]", False
-    if rule.action == "strip":
-        return status, [(k, v) for k, v in kept if k.lower() not in VALIDATORS], payload, False
-    if rule.action == "truncate":
-        return status, kept, payload, True
-    if rule.action == "malformed":
-        return status, kept, payload[: max(1, len(payload) // 2)], False
-    if rule.action == "link" and rule.rewrite is not None:
-        return status, [(k, rule.rewrite(v)) if k.lower() == "link" else (k, v)
-                        for k, v in kept], payload, False
-    if rule.action == "edit" and rule.rewrite is not None:
-        edited = json.dumps(rule.rewrite(json.loads(payload))).encode()
-        return status, [(k, v) for k, v in kept if k.lower() not in VALIDATORS], edited, False
-    return status, kept, payload, False
-
-
-# ---------------------------------------------------------------------- the other origin
-class ForeignServer:
-    """Another origin on loopback: records every request, answers ``[FOREIGN_PERSON]``."""
-
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        self.received: list[dict[str, Any]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                server.received.append({"method": self.command, "path": self.path,
-                                        "headers": dict(self.headers.items())})
-                body = json.dumps([FOREIGN_PERSON]).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", '"foreign"')
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._server = _Server((host, 0), Handler)
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> ForeignServer:
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         name="foreign-origin").start()
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    return _REWRITES[rule.action](rule, status, kept, payload)

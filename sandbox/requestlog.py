@@ -54,7 +54,11 @@ def resource_key(path: str, query: dict[str, str]) -> tuple[str, tuple[tuple[str
     return path, tuple(sorted((k, v) for k, v in query.items() if k != "page"))
 
 
-def _default_key(entry: dict[str, Any]) -> Hashable:
+Key = Callable[[dict[str, Any]], Hashable | None]
+
+
+def default_key(entry: dict[str, Any]) -> Hashable:
+    """BC's resource key of a log entry."""
     return resource_key(entry["path"], entry["query"])
 
 
@@ -64,7 +68,7 @@ class RequestLog:
     def __init__(
         self,
         path: str | Path | None = None,
-        key: Callable[[dict[str, Any]], Hashable | None] = _default_key,
+        key: Key = default_key,
     ) -> None:
         self.entries: list[dict[str, Any]] = []
         self._key = key

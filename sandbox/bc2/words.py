@@ -1,4 +1,4 @@
-"""Vocabulary for the synthetic Basecamp 2 account.
+"""Vocabulary for the synthetic Basecamp 2 account (people's names are in ``sandbox.words``).
 
 Kept apart from the generator so the data module reads as structure, not word lists. A few
 entries carry apostrophes, ampersands and non-ASCII letters on purpose: they exercise HTML

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sandbox import Sandbox
-from sandbox.hostile import ForeignServer, HostileProxy
+from sandbox.foreign import ForeignServer
+from sandbox.hostile import HostileProxy
 from tests.hostile.cases import Target, copy_output, tables
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.hostile import FOREIGN_ID, redirect
+from sandbox.foreign import FOREIGN_ID
+from sandbox.hostile import redirect
 from tests.hostile.cases import PEOPLE, assert_one_line_error, holds_value, tables
 
 

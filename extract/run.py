@@ -23,6 +23,7 @@ import requests
 from extract.crawl import Crawl, CrawlReport, PageSource, Unit
 from extract.families import Family
 from extract.http import HttpStats
+from extract.incremental import Feed
 from extract.journal import PageSpool, RunJournal, run_dir
 from extract.lineage import feeding
 from extract.pagination import Page
@@ -98,7 +99,7 @@ class RunPlan:
 
     tables: set[str]
     everything: set[str]
-    feed: Any  # the family's change feed (``Family.feed``), or None
+    feed: Feed | None  # the family's change feed (``Family.feed``)
     bookmark: Any
     incremental: bool
     state: SyncState
@@ -159,7 +160,7 @@ class PageSink:
     are stored, and only those it keeps; the identity check's record is stored by full runs.
     """
 
-    def __init__(self, run: Run, feed: Any, feed_read: bool) -> None:
+    def __init__(self, run: Run, feed: Feed | None, feed_read: bool) -> None:
         self.run = run
         self.feed = feed
         self.feed_read = feed_read

@@ -47,7 +47,8 @@ def _scaled_family(api: str, time_scale: float) -> None:
 
 
 def export(spec: dict[str, Any]) -> dict[str, Any]:
-    from extract.export import ExportConfig, run_export
+    from extract.config import ExportConfig
+    from extract.export import run_export
     from extract.families.bc4.grant import Grant
     from extract.families.bc4.oauth import Tokens
     from extract.http import Credentials, RateLimit

@@ -22,7 +22,8 @@ import requests
 from extract.binding import bind, gathered_contexts, older
 from extract.catalog import Catalog, Endpoint
 from extract.journal import RunJournal
-from extract.pagination import DEFAULT_MAX_PAGES, Page, fetch_pages
+from extract.page import Page
+from extract.pagination import DEFAULT_MAX_PAGES, fetch_pages
 from extract.progress import Progress
 from extract.rows import record_ctx, unwrapped
 from transforms.errors import (

@@ -21,23 +21,17 @@ from typing import Any
 
 import requests
 
+from extract.config import ExportConfig
 from extract.crawl import CrawlReport
 from extract.families import Family, family
-from extract.families.bc4.grant import Grant
 from extract.http import (
-    DEFAULT_BACKOFF,
-    DEFAULT_RETRIES,
-    Credentials,
     HttpSettings,
     HttpStats,
-    RateLimit,
     build_session,
 )
 from extract.journal import spooled
 from extract.lineage import incomplete_tables, tainted_partitions
 from extract.lock import output_lock
-from extract.pagination import DEFAULT_MAX_PAGES
-from extract.progress import Progress
 from extract.rows import shape_page
 from extract.run import (
     Crawler,
@@ -62,34 +56,6 @@ log = logging.getLogger(__name__)
 
 OWN_FOLDERS = ("_state", "_runs", "_manifests", "_locks", "_raw")
 Written = dict[str, dict[str, Any]]
-
-
-@dataclass
-class ExportConfig:
-    """What an export needs to know; the CLI fills it from options and environment."""
-
-    account_id: int | str
-    base_url: str
-    user_agent: str
-    credentials: Credentials
-    output: Path
-    api: str = "bc2"
-    steps: list[str] | None = None
-    workers: int = 8
-    rate_limit: RateLimit | None = None
-    cache: bool = True
-    max_pages: int = DEFAULT_MAX_PAGES
-    retries: int | None = DEFAULT_RETRIES
-    backoff_factor: float = DEFAULT_BACKOFF
-    retry_for: float | None = None
-    keep_raw: bool = False
-    timezone: str | None = None
-    progress: Progress | None = None
-    grant: Grant | None = None
-    options: tuple[str, ...] = ()
-    full: bool = False
-    wait_for_lock: bool = True
-    allow_shrink: frozenset[str] = frozenset()
 
 
 @dataclass

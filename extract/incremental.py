@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from extract.crawl import Unit
-from extract.pagination import Page
+from extract.page import Page
 from extract.timezones import parse_stamp
 from transforms.schemas import Registry
 

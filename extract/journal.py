@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from extract.pagination import Page
+from extract.page import Page
 from transforms import parquet
 from transforms.errors import OutputError
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from extract.origin import refuse_other_origin
-
-if TYPE_CHECKING:  # a pager reads pages; it never makes one
-    from extract.pagination import Page
+from extract.page import Page
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class Request:
     params: Mapping[str, Any]
 
 
-GetPage = Callable[[str, Mapping[str, Any], int], "Page"]
+GetPage = Callable[[str, Mapping[str, Any], int], Page]
 
 
 class Pager(Protocol):

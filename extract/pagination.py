@@ -11,7 +11,6 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ import requests
 
 from extract.http import RetryAfterTooLong, metered
 from extract.links import next_link
+from extract.page import Page
 from extract.pagers import LinkPager, PageNumberPager, Pager, walk
 from extract.retrying import RetryPolicy
 from transforms.errors import AuthError, ConfigError, RemoteError, SkippedResource
@@ -29,21 +29,6 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_PAGES = 2000
 BODY_ATTEMPTS = 3
 NOT_PRINTABLE = re.compile(r"[^\x21-\x7e]")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One decoded response: its records, the bytes they came from, and when."""
-
-    number: int
-    url: str
-    records: list[dict[str, Any]]
-    body: bytes
-    status: int
-    from_cache: bool
-    fetched_at: datetime
-    total: int | None = None
-    next_url: str | None = None
 
 
 class MalformedBody(Exception):

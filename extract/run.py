@@ -16,17 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
+from extract.config import ExportConfig
 from extract.crawl import Crawl, CrawlReport, PageSource, Unit
 from extract.families import Family
 from extract.http import HttpStats
 from extract.incremental import Feed
 from extract.journal import PageSpool, RunJournal, run_dir
 from extract.lineage import feeding
-from extract.pagination import Page
+from extract.page import Page
 from extract.progress import Progress
 from extract.rows import shape_page
 from extract.timezones import zone_named
@@ -36,9 +37,6 @@ from transforms.store.guard import Answers, StoreNotes
 from transforms.store.state import SyncState, state_file, sync_state
 from transforms.store.stored import check_stored
 from transforms.store.target import Storage, Target
-
-if TYPE_CHECKING:
-    from extract.export import ExportConfig  # the configuration's home imports this module
 
 log = logging.getLogger(__name__)
 

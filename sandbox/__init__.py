@@ -11,12 +11,12 @@
         proxy.use(fail("/people.json", 503, times=1))  # then proxy.url_for(sb.base_url)
 """
 
-from sandbox.backpack.data import SIZES as BACKPACK_SIZES
 from sandbox.backpack.faults import BACKPACK_FAULT_KINDS
-from sandbox.bc2.data import SIZES, SizeSpec
+from sandbox.backpack.sizes import SIZES as BACKPACK_SIZES
+from sandbox.bc2.sizes import SIZES, SizeSpec
 from sandbox.bc4.auth import Bc4Credentials
-from sandbox.bc4.data import SIZES as BC4_SIZES
 from sandbox.bc4.paging import DEFAULT_GEAR
+from sandbox.bc4.sizes import SIZES as BC4_SIZES
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
 from sandbox.foreign import ForeignServer

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from extract.export import ExportConfig, ExportResult, run_export
+from extract.config import ExportConfig
+from extract.export import ExportResult, run_export
 from extract.http import Credentials
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.export import ExportConfig, run_export
+from extract.config import ExportConfig
+from extract.export import run_export
 from extract.http import Credentials, HttpSettings, HttpStats, build_session
 from sandbox import Credentials as SandboxCredentials
 

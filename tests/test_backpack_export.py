@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from extract.catalog import TOKEN_SLOT
+from extract.config import ExportConfig
 from extract.crawl import Unit
-from extract.export import ExportConfig, run_export
+from extract.export import run_export
 from extract.families import family
 from extract.families.backpack.transport import XmlTransport
 from extract.http import Credentials, HttpSettings, HttpStats, RateLimit, build_session

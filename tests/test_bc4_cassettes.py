@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.export import ExportConfig, run_export
+from extract.config import ExportConfig
+from extract.export import run_export
 from extract.families import family
 from extract.families.bc4.grant import Grant
 from extract.families.bc4.oauth import Tokens

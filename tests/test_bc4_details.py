@@ -224,7 +224,7 @@ def _toy_crawl(stop: Any = None, since: str | None = None) -> tuple[list[Any], l
 
     from extract.catalog import Catalog, Endpoint
     from extract.crawl import Crawl
-    from extract.pagination import Page
+    from extract.page import Page
 
     catalog = Catalog("toy", "http://toy", 50, (
         Endpoint("all", "/all.json", "t"),

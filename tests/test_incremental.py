@@ -75,7 +75,7 @@ def test_status__says_what_the_next_run_does(tmp_path):
 
 
 def bc4_config(box: Sandbox, output: Path, **overrides):
-    from extract.export import ExportConfig
+    from extract.config import ExportConfig
     from extract.families.bc4.grant import Grant
     from extract.families.bc4.oauth import Tokens
     from extract.http import Credentials

@@ -13,8 +13,8 @@ from typing import Any, get_args
 import pytest
 
 from extract.catalog import Endpoint, Paging
+from extract.page import Page
 from extract.pagers import LinkPager, OffsetPager, PageNumberPager, SinglePage, walk
-from extract.pagination import Page
 from transforms.errors import RemoteError
 
 

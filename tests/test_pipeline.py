@@ -16,7 +16,7 @@ from extract.export import run_export
 from extract.families import family
 from extract.journal import PageSpool, RunJournal, read_page, spooled
 from extract.lineage import feeding, tainted_partitions
-from extract.pagination import Page
+from extract.page import Page
 from extract.rows import row_groups, unwrapped
 from extract.run import storage_of
 from sandbox import Sandbox

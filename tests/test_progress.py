@@ -18,7 +18,7 @@ import pytest
 from extract.catalog import Catalog, Endpoint
 from extract.crawl import Crawl, Unit
 from extract.families import family
-from extract.pagination import Page
+from extract.page import Page
 from extract.progress import (
     LogTicker,
     PhaseCount,

@@ -15,7 +15,7 @@ import click
 
 from extract.cli.options import ExportOptions, parse_rate
 from extract.cli.sandbox_cmd import SANDBOX_USER_AGENT, local_sandbox
-from extract.export import ExportConfig
+from extract.config import ExportConfig
 from extract.families import Family, family
 from extract.families.family import Target
 from extract.http import Credentials, RateLimit, require_safe_base_url

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sandbox.backpack.model import BackpackAccount, Tag
+from sandbox.backpack.sizes import SizeSpec
 from sandbox.backpack.time import TIME_ZONE_NAME
 from sandbox.clock import REFERENCE_NOW
-
-if TYPE_CHECKING:
-    from sandbox.backpack.data import SizeSpec
 
 ACCOUNT_START = datetime(2009, 4, 14, 15, 22, 9, tzinfo=UTC)
 

@@ -11,15 +11,12 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sandbox.bc2 import words as words
 from sandbox.bc2.model import Bc2Account
 from sandbox.bc2.records import Attachment, Comment, Commentable, Event
+from sandbox.bc2.sizes import SizeSpec
 from sandbox.clock import REFERENCE_NOW
-
-if TYPE_CHECKING:
-    from sandbox.bc2.data import SizeSpec
 
 ACCOUNT_START = datetime(2012, 3, 22, 21, 56, 48, tzinfo=UTC)
 FIRST_BIG_ID = 3_000_000_123

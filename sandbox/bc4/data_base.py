@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sandbox.bc4 import words as words
 from sandbox.bc4.model import ACTIVE, ARCHIVED, TRASHED, Bc4Account, Event, Project, Recording
-
-if TYPE_CHECKING:
-    from sandbox.bc4.data import SizeSpec
+from sandbox.bc4.sizes import SizeSpec
 
 REFERENCE_NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
 ACCOUNT_START = datetime(2024, 1, 8, 9, 0, 0, tzinfo=UTC)

@@ -26,8 +26,8 @@ from extract.catalog import TOKEN_SLOT
 from extract.crawl import Unit
 from extract.http import RetryAfterTooLong, metered, require_safe_base_url
 from extract.origin import refuse_other_origin
+from extract.page import Page
 from extract.pagers import walk
-from extract.pagination import Page
 from extract.retrying import RetryPolicy
 from extract.timezones import known, zone_named
 from transforms.errors import AuthError, RemoteError, SkippedResource

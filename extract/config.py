@@ -1,0 +1,43 @@
+"""What one export needs to know, filled by the CLI (or a test, or the bench) and read by the run.
+
+Its own module so the export's story (``extract.export``) and its characters
+(``extract.run``) both read it without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.families.bc4.grant import Grant
+from extract.http import DEFAULT_BACKOFF, DEFAULT_RETRIES, Credentials, RateLimit
+from extract.pagination import DEFAULT_MAX_PAGES
+from extract.progress import Progress
+
+
+@dataclass
+class ExportConfig:
+    """What an export needs to know; the CLI fills it from options and environment."""
+
+    account_id: int | str
+    base_url: str
+    user_agent: str
+    credentials: Credentials
+    output: Path
+    api: str = "bc2"
+    steps: list[str] | None = None
+    workers: int = 8
+    rate_limit: RateLimit | None = None
+    cache: bool = True
+    max_pages: int = DEFAULT_MAX_PAGES
+    retries: int | None = DEFAULT_RETRIES
+    backoff_factor: float = DEFAULT_BACKOFF
+    retry_for: float | None = None
+    keep_raw: bool = False
+    timezone: str | None = None
+    progress: Progress | None = None
+    grant: Grant | None = None
+    options: tuple[str, ...] = ()
+    full: bool = False
+    wait_for_lock: bool = True
+    allow_shrink: frozenset[str] = frozenset()

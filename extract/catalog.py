@@ -6,6 +6,7 @@ function per endpoint.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -89,8 +90,6 @@ class Endpoint:
 
     def placeholders(self) -> tuple[str, ...]:
         """Names in ``{braces}`` in the path template, in order (never the token slot)."""
-        import string
-
         return tuple(name for _, name, _, _ in string.Formatter().parse(self.path)
                      if name and name != "token")
 

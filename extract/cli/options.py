@@ -159,7 +159,8 @@ CLIENT = (
     click.option("--max-pages", type=click.IntRange(1), default=DEFAULT_MAX_PAGES,
                  show_default=True, help="Page cap per listing (hitting it warns)."),
     click.option("--keep-raw", is_flag=True,
-                 help="Keep every raw response under OUTPUT/API/_raw/RUN_ID."),
+                 help="Keep every fetched page (decoded, in the resume journal's "
+                      "page format) under OUTPUT/API/_raw/RUN_ID."),
     click.option("--progress/--no-progress", default=True, show_default=True,
                  help="Show progress on stderr: a bar on a terminal, otherwise a log line "
                       "every --progress-every seconds."),

@@ -5,32 +5,12 @@ and journal paging with its oracle.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from sandbox import Sandbox
 from tests.sandbox_backpack_support import CREDS, TOKEN, XML, Client, backpack, envelope, root
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with backpack() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with backpack() as sandbox:
-        yield sandbox
 
 
 def test_etag__if_none_match_gives_304(client: Client) -> None:

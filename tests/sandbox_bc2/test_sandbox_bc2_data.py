@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import quote
-
-import pytest
 
 from sandbox import Sandbox
 from sandbox.bc2.records import TRASHED
 from tests.sandbox_bc2_support import CREDS, SINCE_EVER, Api, long_list_id, showcase
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def api(sb: Sandbox) -> Api:
-    return Api(sb)
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
 
 
 def _normalised(sandbox: Sandbox, paths: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import xml.parsers.expat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,6 @@ from tests.sandbox_backpack_support import (
     envelope,
     search_term,
 )
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with backpack() as sandbox:
-        yield sandbox
 
 
 def test_request_log__never_contains_the_token(tmp_path: Path) -> None:

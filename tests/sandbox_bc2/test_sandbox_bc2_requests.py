@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from email.utils import format_datetime
@@ -17,24 +16,6 @@ import requests
 
 from sandbox import SIZES, Sandbox
 from tests.sandbox_bc2_support import CREDS, UA, Api, showcase
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def api(sb: Sandbox) -> Api:
-    return Api(sb)
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
 
 
 def test_user_agent__missing_gives_400(sb: Sandbox) -> None:

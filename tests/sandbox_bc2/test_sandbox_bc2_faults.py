@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ import requests
 
 from sandbox import Sandbox
 from tests.sandbox_bc2_support import CREDS, UA, Api
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
 
 
 def test_rate_limit__over_limit_gives_429_with_retry_after() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,17 +16,9 @@ from urllib.parse import urlsplit
 import jsonschema
 import pytest
 
-from sandbox import Sandbox
-from tests.sandbox_walks import EVERYTHING_CARDS, EVERYTHING_TODOS, Client, walk_everything
+from tests.sandbox_walks import EVERYTHING_CARDS, EVERYTHING_TODOS, Client
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bc4"
-
-
-@pytest.fixture(scope="module")
-def walked() -> Iterator[Client]:
-    """One full container walk of a tiny account, shared by the fidelity tests."""
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield walk_everything(Client(sandbox))
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "bc4"
 
 
 def _need_reference() -> None:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import requests
 
 from sandbox import Sandbox
 from sandbox.bc4.paging import pages_needed
 from tests.sandbox_walks import UA, Client, page_sizes, showcase_list
-
-
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
 
 
 def test_user_agent__missing(sb: Sandbox, client: Client) -> None:

@@ -4,10 +4,7 @@ five) against the ground truth.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from sandbox import Sandbox
 from sandbox.bc4.paging import GROUPED_GEAR, pages_needed
@@ -18,13 +15,6 @@ from tests.sandbox_walks import (
     live_recordings,
     page_sizes,
 )
-
-
-@pytest.fixture(scope="module")
-def default_sb() -> Iterator[Sandbox]:
-    """A default-size account: enough projects for the grouped lists to span several pages."""
-    with Sandbox(api="bc4", size="default", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
 
 
 def _grouped(client: Client, path: str, key: str) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ everywhere, determinism, and validators that move with the data.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -21,17 +20,6 @@ from tests.sandbox_walks import (
     recordings_strategy,
     walk_everything,
 )
-
-
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
 
 
 def _changed(sb: Sandbox, summary: dict[str, list[int]], kind: str) -> set[int]:

@@ -4,32 +4,11 @@ subscriptions and Lineup markers, and the oracle for their routes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from sandbox import Sandbox
 from sandbox.bc4.data_base import BIG_ID
 from tests.sandbox_walks import BOOSTED_TYPES, Client, extras_walk, instant
-
-
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
-
-
-@pytest.fixture(scope="module")
-def default_sb() -> Iterator[Sandbox]:
-    """A default-size account: enough projects for the grouped lists to span several pages."""
-    with Sandbox(api="bc4", size="default", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
 
 
 def _projects(client: Client) -> list[dict[str, Any]]:

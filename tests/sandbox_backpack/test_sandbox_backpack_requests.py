@@ -5,31 +5,12 @@ and header tokens, REST errors and the two timestamp forms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from sandbox import Sandbox
-from tests.sandbox_backpack_support import TOKEN, XML, Client, backpack, envelope, root
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with backpack() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
-
-
-@pytest.fixture
-def fresh() -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that inject faults or read the whole log."""
-    with backpack() as sandbox:
-        yield sandbox
+from tests.sandbox_backpack_support import TOKEN, XML, Client, envelope, root
 
 
 def test_api__attributes_and_token_shape() -> None:

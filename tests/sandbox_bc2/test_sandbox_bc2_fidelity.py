@@ -4,8 +4,6 @@ official example has a sandbox response with the same keys and JSON types.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sandbox import SIZES, Sandbox
@@ -21,18 +19,7 @@ from tests.sandbox_bc2_examples import (
     unserved,
     with_full_comments,
 )
-from tests.sandbox_bc2_support import CREDS, EXAMPLES, REFERENCE, Api
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(size="tiny", seed=0, rate_limit=None, credentials=CREDS) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def api(sb: Sandbox) -> Api:
-    return Api(sb)
+from tests.sandbox_bc2_support import CREDS, EXAMPLES, REFERENCE
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
@@ -47,11 +34,6 @@ def test_catalog__every_documented_get_is_served(sb: Sandbox, size: str) -> None
         return
     with Sandbox(size=size, rate_limit=None, credentials=CREDS) as sandbox:
         assert unserved(sandbox, catalog) == []
-
-
-@pytest.fixture(scope="module")
-def samples(sb: Sandbox, api: Api) -> Samples:
-    return Samples(sb, api)
 
 
 @pytest.mark.parametrize("name", example_files())

@@ -5,24 +5,11 @@ a request log without secrets.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 import requests
 
 from sandbox import Bc4Credentials, Sandbox
 from tests.sandbox_walks import UA, Client
-
-
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
 
 
 def refresh(sb: Sandbox, token: str, **extra: str) -> requests.Response:

@@ -6,13 +6,11 @@ endpoints.yaml, and the XML structure matches the examples in ``../shared/refere
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
 
-from sandbox import Sandbox
 from tests.sandbox_backpack_support import (
     EXAMPLES,
     READ_ENDPOINTS,
@@ -21,17 +19,6 @@ from tests.sandbox_backpack_support import (
     backpack,
     root,
 )
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with backpack() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture(scope="module")
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
 
 
 @pytest.mark.parametrize("size", ["tiny", "default"])

@@ -5,26 +5,13 @@ listing and determinism.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
 import requests
 
 from sandbox import Sandbox
 from sandbox.bc4.data_base import BIG_ID
 from tests.sandbox_walks import UA, Client, container_walk, recordings_strategy, showcase_list
-
-
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(api="bc4", size="tiny", seed=0, rate_limit=None) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Client:
-    return Client(sb)
 
 
 def test_ids__big_ints_survive(sb: Sandbox, client: Client) -> None:

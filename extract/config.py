@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.families.bc4.grant import Grant
 from extract.http import DEFAULT_BACKOFF, DEFAULT_RETRIES, Credentials, RateLimit
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.progress import Progress
+from extract.signin import Grant
 
 
 @dataclass

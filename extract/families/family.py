@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,12 +23,10 @@ from extract.catalog import Catalog, Endpoint
 from extract.crawl import PageSource
 from extract.http import Credentials, RateLimit
 from extract.incremental import Feed
+from extract.signin import Grant
 from transforms.errors import ConfigError
 from transforms.schemas import Registry
 from transforms.tables import TableSet
-
-if TYPE_CHECKING:  # the grant is what an OAuth family's Login hands out; typed, never imported
-    from extract.families.bc4.grant import Grant
 
 PageSourceFactory = Callable[[requests.Session, str, ZoneInfo | None], PageSource]
 # What the built-in sandbox serves and is signed into when the CLI runs it.

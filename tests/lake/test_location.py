@@ -6,11 +6,14 @@ What was measured on main before issue 14: ``export -o s3://bucket/prefix`` wrot
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from transforms.errors import ConfigError
+from transforms.errors import ConfigError, OutputError
+from transforms.store import location
 from transforms.store.location import Location, parse_location
 
 # (given, scheme, path in its filesystem, what messages show)
@@ -64,3 +67,26 @@ def test_local_folder__a_local_path_is_returned_as_given(tmp_path: Path):
     outputs behave exactly as before."""
     assert parse_location("out/here").local_folder("writing to") == Path("out/here")
     assert parse_location(f"file://{tmp_path}").local_folder("writing to") == tmp_path
+
+
+class _Unreachable:
+    """Stands in for pyarrow.fs.FileSystem when resolving the URI itself needs the network
+    (S3 asks AWS for the bucket's region) and the network is down."""
+
+    @staticmethod
+    def from_uri(uri: str):
+        raise OSError(f"When resolving region for bucket 'lake': could not resolve host "
+                      f"(key {os.environ['AWS_SECRET_ACCESS_KEY']})")
+
+
+def test_filesystem__unresolvable_store_is_exit_5_with_the_key_masked(monkeypatch):
+    """Expect an OSError while pyarrow resolves the URI to be an OutputError (exit 5) naming
+    the bucket, with a credential the library echoed masked."""
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "very-secret-key")
+    monkeypatch.setattr(location, "pafs", SimpleNamespace(FileSystem=_Unreachable))
+    with pytest.raises(OutputError) as caught:
+        parse_location("s3://lake/out").filesystem()
+    line = caught.value.one_line()
+    assert caught.value.exit_code == 5
+    assert "output bucket 'lake' (s3://) cannot be reached" in line
+    assert "very-secret-key" not in line and "***" in line

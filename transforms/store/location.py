@@ -80,20 +80,28 @@ class Location:
         return self.shown
 
     def filesystem(self) -> pafs.FileSystem:
-        """The store's filesystem, resolved by pyarrow from the URI (no request is made)."""
+        """The store's filesystem, resolved by pyarrow from the URI (for S3 without
+        ``AWS_ENDPOINT_URL``, one request: the bucket's region)."""
         if not self.remote:
             return pafs.LocalFileSystem()
         try:
             found, _ = pafs.FileSystem.from_uri(self.shown)
-        except (pa.ArrowException, OSError, ValueError) as exc:
+        except OSError as exc:  # S3 asks the bucket's region of the store
+            raise OutputError(f"{self._where} cannot be reached: {_reason(exc)}") from None
+        except (pa.ArrowException, ValueError) as exc:
             raise ConfigError(f"output {self.shown}: {_reason(exc)}") from None
         return found
 
+    @property
+    def _where(self) -> str:
+        return f"output bucket {self.bucket!r} ({self.scheme}://)"
+
     def probe(self) -> None:
         """One request to the store: the bucket exists and these credentials can see it."""
-        where = f"output bucket {self.bucket!r} ({self.scheme}://)"
+        where = self._where
+        store = self.filesystem()
         try:
-            info = self.filesystem().get_file_info(self.bucket)
+            info = store.get_file_info(self.bucket)
         except (pa.ArrowException, OSError) as exc:
             raise OutputError(f"{where} cannot be reached: {_reason(exc)}") from None
         if info.type == pafs.FileType.NotFound:

@@ -8,7 +8,6 @@ unreachable bucket is exit 5 naming the bucket; an unsupported scheme is exit 2.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -166,4 +165,5 @@ def test_open_export__s3_refused_until_the_store_reads_it(s3):
     """Expect open_export of a reachable s3:// export to raise the same one-line refusal."""
     with pytest.raises(ConfigError, match="not supported yet"):
         open_export(s3.uri("p"))
-    assert os.environ["AWS_ENDPOINT_URL"] == s3.server.endpoint
+    with pytest.raises(OutputError, match="'missing-bucket'"):
+        open_export("s3://missing-bucket/p")

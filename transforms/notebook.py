@@ -21,13 +21,15 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from transforms.read import dataset
+from transforms.store.location import READING, parse_location
 from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_sql import quote
 
 
 def open_export(root: Path | str = "output") -> Export:
-    """Open an export folder (what ``basecamp-extract export -o`` wrote)."""
-    path = Path(root)
+    """Open an export folder (what ``basecamp-extract export -o`` wrote): a local path or
+    ``file://`` URI; an ``s3://``-style URI is checked and refused until issue 14's store."""
+    path = parse_location(root).local_folder(READING)
     if not path.is_dir():
         raise FileNotFoundError(f"no export at {path}: run `basecamp-extract export` first")
     return Export(path)

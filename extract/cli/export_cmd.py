@@ -18,7 +18,7 @@ from extract.cli.app import cli
 from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import failure_line, summary_line
 from extract.cli.options import ExportOptions, export_options, shrink_option
-from extract.cli.targets import accounts, export_config, sandbox_if_needed
+from extract.cli.targets import accounts, check_output, export_config, sandbox_if_needed
 from extract.export import ExportResult, run_export
 from extract.progress import BAR_REFRESH, LogTicker, Progress, TerminalBar, View, watching
 from extract.summary import account_entry, export_document, failed_entry
@@ -67,6 +67,7 @@ def run(steps: list[str] | None, opts: ExportOptions, command: str = "export") -
     entries: list[dict[str, Any]] = []
     current: dict[str, Any] = {"api": opts.api, "account": opts.account}
     try:
+        check_output(opts)
         with sandbox_if_needed(opts) as target:
             box = target.sandbox
             for account_target in accounts(opts, target):

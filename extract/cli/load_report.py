@@ -11,19 +11,19 @@ from pathlib import Path
 import click
 
 from extract.cli.app import cli
+from extract.cli.options import output_option
 from extract.families import FAMILIES
+from transforms.store.location import READING, Location
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
-              help="Export directory to load [env BASECAMP_OUTPUT].")
+@output_option("Export to load", file_okay=False)
 @click.option("--api", type=click.Choice(sorted(FAMILIES)),
               help="Load only this API family (default: every one in the export).")
 @click.option("--to", "target", metavar="PATH_OR_URL", envvar="BASECAMP_WAREHOUSE",
               help="DuckDB file (default OUTPUT/warehouse.duckdb) or "
                    "postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
-def load(output: Path, api: str | None, target: str | None) -> None:
+def load(output: Location, api: str | None, target: str | None) -> None:
     """Load an export into DuckDB or PostgreSQL, merging by primary key.
 
     `basecamp-extract load` loads OUTPUT into OUTPUT/warehouse.duckdb. One schema per API
@@ -32,21 +32,20 @@ def load(output: Path, api: str | None, target: str | None) -> None:
     """
     from transforms.warehouse import load_export  # see the module docstring
 
-    click.echo(load_export(output, target, [api] if api else None).summary())
+    folder = output.local_folder(READING)
+    click.echo(load_export(folder, target, [api] if api else None).summary())
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
-              help="Export directory to report on [env BASECAMP_OUTPUT].")
+@output_option("Export to report on", file_okay=False)
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default OUTPUT/report.html).")
-def report(output: Path, target: Path | None) -> None:
+def report(output: Location, target: Path | None) -> None:
     """Write a self-contained HTML report of an export.
 
     `basecamp-extract report` writes OUTPUT/report.html.
     """
     from transforms.report import write_report  # see the module docstring
 
-    path, tables, charts = write_report(output, target)
+    path, tables, charts = write_report(output.local_folder(READING), target)
     click.echo(f"report of {tables} tables with {charts} charts -> {path}")

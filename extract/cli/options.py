@@ -19,6 +19,7 @@ from extract.http import DEFAULT_RETRIES, DEFAULT_RETRY_FOR, RateLimit
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.progress import LOG_EVERY
 from transforms.errors import ConfigError
+from transforms.store.location import Location, parse_location
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 DEFAULT_API = "bc2"
@@ -44,7 +45,7 @@ class ExportOptions:
     user_agent: str | None
     use_sandbox: bool
     sandbox_size: str
-    output: Path
+    output: Location
     workers: int
     rate_limit: str | None
     no_rate_limit: bool
@@ -80,6 +81,38 @@ def parse_rate(text: str) -> RateLimit:
     if not match or int(match.group(1)) < 1 or float(match.group(2)) <= 0:
         raise ConfigError(f"rate limit must look like 475/10 (requests/seconds), not {text!r}")
     return RateLimit(int(match.group(1)), float(match.group(2)))
+
+
+class LocationType(click.ParamType):
+    """``-o/--output``: a local folder or a URI, parsed into a ``Location``.
+
+    A local path goes through ``click.Path`` as before (``file_okay=False`` where a command
+    reads a folder); a URI is parsed as given, since ``click.Path`` would fold ``s3://b`` into
+    the local ``s3:/b``. A bad URI raises ``ConfigError``: one line, exit 2.
+    """
+
+    name = "path_or_uri"
+
+    def __init__(self, *, file_okay: bool = True) -> None:
+        self.local = click.Path(file_okay=file_okay, path_type=str)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Location:
+        if isinstance(value, Location):
+            return value
+        location = parse_location(value)
+        if not location.remote:
+            self.local.convert(location.path, param, ctx)  # today's checks of a local folder
+        return location
+
+
+def output_option(help_text: str, *, file_okay: bool = True) -> Decorator:
+    """``-o/--output`` of every command: a folder or URI, default ``output`` [env]."""
+    return click.option("-o", "--output", type=LocationType(file_okay=file_okay),
+                        default="output", envvar="BASECAMP_OUTPUT", show_default=True,
+                        metavar="PATH_OR_URI",
+                        help=f"{help_text}: a local folder (s3://, gs://, abfs:// URIs are "
+                             "checked but not yet supported) [env BASECAMP_OUTPUT].")
 
 
 def api_option(**extra: Any) -> Decorator:
@@ -137,9 +170,7 @@ SCOPE = (
                       "are given)."),
     click.option("--sandbox-size", type=click.Choice(SIZES), default="default",
                  show_default=True, help="Size of the sandbox account."),
-    click.option("-o", "--output", type=click.Path(path_type=Path),
-                 default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
-                 help="Output directory [env BASECAMP_OUTPUT]."),
+    output_option("Where to write"),
 )
 # How hard to ask, and what to show meanwhile.
 CLIENT = (

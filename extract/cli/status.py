@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from extract.cli.app import cli
 from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import status_lines
+from extract.cli.options import output_option
 from extract.summary import status_document
+from transforms.store.location import READING, Location
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), envvar="BASECAMP_OUTPUT", show_default=True,
-              help="Output directory [env BASECAMP_OUTPUT].")
-def status(output: Path) -> None:
+@output_option("The export", file_okay=False)
+def status(output: Location) -> None:
     """Per account: the last run, bookmarks and the next run."""
-    document = status_document(output)
+    document = status_document(output.local_folder(READING))
     if wants_json():
         emit_json(document)
         return

@@ -22,6 +22,13 @@ from extract.http import Credentials, RateLimit, require_safe_base_url
 from transforms.errors import ConfigError
 
 ACCOUNT_IN_URL = re.compile(r"/(\d+)(?:/api/v1)?/?$")
+WRITING = "writing to"
+
+
+def check_output(opts: ExportOptions) -> None:
+    """Before any request or sandbox: the output is a local folder, or a remote one is
+    checked (exit 5 when its bucket is missing or unreachable) and refused (exit 2)."""
+    opts.output.local_folder(WRITING)
 
 
 @contextmanager
@@ -65,8 +72,8 @@ def export_config(steps: list[str] | None, opts: ExportOptions,
     user_agent = _user_agent(opts, target)
     return ExportConfig(
         account_id=account, timezone=opts.timezone, base_url=base_url.rstrip("/"),
-        user_agent=user_agent,
-        credentials=credentials, output=opts.output, api=opts.api, steps=steps,
+        user_agent=user_agent, credentials=credentials,
+        output=opts.output.local_folder(WRITING), api=opts.api, steps=steps,
         workers=opts.workers, rate_limit=_rate(fam, opts), cache=not opts.no_cache,
         max_pages=opts.max_pages, keep_raw=opts.keep_raw,
         retries=opts.retries, retry_for=opts.retry_for, grant=grant,

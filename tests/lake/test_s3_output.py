@@ -1,0 +1,169 @@
+"""A real S3 server on loopback (moto), and what the CLI does with an ``s3://`` output today.
+
+Until the store writes through ``pyarrow.fs`` (the next step of issue 14) a reachable remote
+output is refused, exit 2, before any request and with nothing written anywhere; a missing or
+unreachable bucket is exit 5 naming the bucket; an unsupported scheme is exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import USER_AGENT, cli_env
+from tests.s3_server import KEY_ID, SECRET
+from tests.scripted_server import scripted
+from transforms.errors import ConfigError, OutputError
+from transforms.notebook import open_export
+from transforms.store.location import parse_location
+
+BIG_ID = 2**53 + 1  # the first int64 a float64 cannot hold
+
+
+def cli(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("basecamp-extract")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
+                          env={**cli_env(), **env}, timeout=120)
+
+
+def api_export(origin: str, output: str, *extra: str) -> list[str]:
+    """An export against ``origin`` with credentials, so nothing falls back to the sandbox."""
+    return ["export", "--base-url", f"{origin}/999/api/v1", "--token", "tok-abcdef",
+            "--user-agent", USER_AGENT, "-o", output, "--no-progress", *extra]
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_pyarrow_round_trips_a_big_id_through_the_s3_server(s3):
+    """Expect from_uri to honour AWS_ENDPOINT_URL: a Parquet file written to s3://bucket/x lands
+    in the moto bucket and reads back with its int64 id 2**53+1 intact."""
+    fs, path = pafs.FileSystem.from_uri(f"s3://{s3.bucket}/x")
+    assert isinstance(fs, pafs.S3FileSystem)
+    pq.write_table(pa.table({"id": pa.array([BIG_ID], pa.int64())}), f"{path}/ids.parquet",
+                   filesystem=fs)
+    back = pq.read_table(f"{path}/ids.parquet", filesystem=fs)
+    assert back.schema.field("id").type == pa.int64()
+    assert back.column("id").to_pylist() == [BIG_ID]
+    assert s3.keys() == ["x/ids.parquet"]
+
+
+def test_probe__a_reachable_bucket_passes_and_a_missing_one_is_exit_5(s3):
+    """Expect the probe of the fixture's bucket to pass, and a missing bucket to be an
+    OutputError (exit 5) naming it, with neither key in the line."""
+    parse_location(s3.uri("prefix")).probe()
+    with pytest.raises(OutputError) as caught:
+        parse_location("s3://no-such-bucket/prefix").probe()
+    line = caught.value.one_line()
+    assert caught.value.exit_code == 5
+    assert "'no-such-bucket'" in line
+    assert KEY_ID not in line and SECRET not in line
+
+
+def test_export__missing_bucket_is_exit_5_before_any_request(s3, tmp_path):
+    """Expect `export -o s3://missing/p` to exit 5 with one line naming the bucket, no
+    credential in it, no request to the API and no local `s3:` folder."""
+    with scripted([{"status": 200, "body": []}]) as script:
+        proc = cli(tmp_path, s3.env, *api_export(script.origin, "s3://missing-bucket/p"))
+    assert proc.returncode == 5, proc.stderr
+    line = one_error_line(proc)
+    assert "'missing-bucket'" in line
+    assert KEY_ID not in line and SECRET not in line and "tok-abcdef" not in line
+    assert script.hits == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export__unreachable_store_is_exit_5(s3, tmp_path):
+    """With AWS_ENDPOINT_URL on a closed loopback port, expect exit 5 naming the bucket."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    env = {**s3.env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{closed}"}
+    proc = cli(tmp_path, env, "status", "-o", s3.uri("p"))
+    assert proc.returncode == 5, proc.stderr
+    assert "cannot be reached" in one_error_line(proc)
+    assert f"'{s3.bucket}'" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("output", ["ftp://host/out", "foo://a/b", "s3:/lake/out"])
+def test_export__unsupported_scheme_is_exit_2_before_any_request(tmp_path, output):
+    """Expect exit 2 with one line, no request to the API and nothing created in the cwd."""
+    with scripted([{"status": 200, "body": []}]) as script:
+        proc = cli(tmp_path, {}, *api_export(script.origin, output))
+    assert proc.returncode == 2, proc.stderr
+    assert "output" in one_error_line(proc)
+    assert script.hits == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export__reachable_s3_output_is_refused_and_nothing_written(s3, tmp_path):
+    """The silent wrong write of main: expect exit 2 saying s3:// is not supported yet, no
+    request to the API, the bucket still empty and no `s3:` folder in the cwd."""
+    with scripted([{"status": 200, "body": []}]) as script:
+        proc = cli(tmp_path, s3.env, *api_export(script.origin, s3.uri("basecamp")))
+    assert proc.returncode == 2, proc.stderr
+    line = one_error_line(proc)
+    assert "s3:// outputs is not supported yet" in line and s3.uri("basecamp") in line
+    assert script.hits == []
+    assert s3.keys() == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export__sandbox_default_is_not_started_for_a_refused_output(s3, tmp_path):
+    """Without credentials the export would run the built-in sandbox; expect the refusal to
+    come first (no sandbox notice), with --json still one failed document."""
+    proc = cli(tmp_path, s3.env, "--json", "export", "-o", s3.uri(), "--no-progress")
+    assert proc.returncode == 2, proc.stderr
+    assert "sandbox" not in proc.stderr
+    document = json.loads(proc.stdout)
+    assert document["exit_code"] == 2 and "not supported yet" in document["error"]
+    assert s3.keys() == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["status", "load", "report"])
+def test_reading_commands__s3_refused_missing_bucket_exit_5(s3, tmp_path, command):
+    """Expect status, load and report to refuse a reachable s3:// export (exit 2), to say
+    exit 5 for a missing bucket, and to create nothing locally either way."""
+    refused = cli(tmp_path, s3.env, command, "-o", s3.uri("p"))
+    assert refused.returncode == 2, refused.stderr
+    assert "reading s3:// outputs is not supported yet" in one_error_line(refused)
+    missing = cli(tmp_path, s3.env, command, "-o", "s3://missing-bucket/p")
+    assert missing.returncode == 5, missing.stderr
+    assert "'missing-bucket'" in one_error_line(missing)
+    assert list(tmp_path.iterdir()) == []
+    assert s3.keys() == []
+
+
+def test_export__file_uri_writes_like_a_local_path(tiny_sandbox, tmp_path):
+    """Expect `-o file:///abs/out` to export exactly where `-o /abs/out` would (exit 0)."""
+    c = tiny_sandbox.credentials
+    out = tmp_path / "out"
+    proc = cli(tmp_path, {}, "export", "--base-url", tiny_sandbox.base_url, "--username",
+               c.username, "--password", c.password, "--user-agent", USER_AGENT,
+               "-o", f"file://{out}", "--no-progress", "--no-cache", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "bc2" / "_manifests").is_dir()
+
+
+def test_open_export__s3_refused_until_the_store_reads_it(s3):
+    """Expect open_export of a reachable s3:// export to raise the same one-line refusal."""
+    with pytest.raises(ConfigError, match="not supported yet"):
+        open_export(s3.uri("p"))
+    with pytest.raises(OutputError, match="'missing-bucket'"):
+        open_export("s3://missing-bucket/p")

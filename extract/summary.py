@@ -15,8 +15,9 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from extract.families import FAMILIES, family
-from extract.journal import pending
+from extract.journal import JOURNAL, pending
 from transforms.errors import PartialExportError
+from transforms.read import Tree
 from transforms.store.manifest import FOLDER, LATEST, Manifest, ok
 from transforms.store.state import DamagedState, load_state
 
@@ -110,14 +111,14 @@ def export_document(accounts: Iterable[dict[str, Any]], command: str = "export",
             "error": error, "accounts": accounts}
 
 
-def status_document(output: Path) -> dict[str, Any]:
+def status_document(output: Tree) -> dict[str, Any]:
     """Per API and account: the last successful run, the last attempt, bookmarks, next run."""
-    return {"version": VERSION, "command": "status", "output": str(output),
+    return {"version": VERSION, "command": "status", "output": output.shown,
             "accounts": [status_entry(output, api, account)
                          for api in sorted(FAMILIES) for account in _accounts(output, api)]}
 
 
-def status_entry(output: Path, api: str, account: str) -> dict[str, Any]:
+def status_entry(output: Tree, api: str, account: str) -> dict[str, Any]:
     """What ``status`` knows of one account folder (``account_id=123``, ``account=name``)."""
     fam = family(api)
     name = account.partition("=")[2]
@@ -128,7 +129,8 @@ def status_entry(output: Path, api: str, account: str) -> dict[str, Any]:
                                                                               account),
                              "bookmarks": [], "next_run": None}
     try:
-        state = load_state(output / api / "_state" / f"{account}.json")
+        # A StoredFile reads like a Path, from a local folder or an object store alike.
+        state = load_state(output.file(api, "_state", f"{account}.json"))  # type: ignore[arg-type]
     except DamagedState as exc:
         entry["state_error"] = exc.one_line()
         return entry
@@ -143,17 +145,28 @@ def status_entry(output: Path, api: str, account: str) -> dict[str, Any]:
         entry["bookmarks"].append({"name": name,
                                    "since": mark.get("since") if isinstance(mark, dict) else mark,
                                    "problem": problem})
-    waiting = pending(output / api / "_runs" / account)
+    waiting = _pending(output, api, account)
     mode = "resume" if waiting else "incremental" if usable else "full"
     entry["next_run"] = {"mode": mode, "resumed_units": waiting}
     return entry
 
 
-def _last_attempt(output: Path, api: str, account: str) -> dict[str, Any] | None:
-    """The latest manifest's verdict, or None when no run got as far as writing one."""
-    path = output / api / FOLDER / account / LATEST
+def _pending(output: Tree, api: str, account: str) -> int:
+    """Units an interrupted run completed: a local journal as ``pending`` reads it; in a
+    remote tree, the same journal file if one was copied there."""
+    if output.folder is not None:
+        return pending(output.folder / api / "_runs" / account)
     try:
-        manifest = json.loads(path.read_text())
+        text = output.read_text(api, "_runs", account, JOURNAL)
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+def _last_attempt(output: Tree, api: str, account: str) -> dict[str, Any] | None:
+    """The latest manifest's verdict, or None when no run got as far as writing one."""
+    try:
+        manifest = json.loads(output.read_text(api, FOLDER, account, LATEST))
     except (OSError, ValueError):
         return None
     if not isinstance(manifest, dict) or "run_id" not in manifest:
@@ -164,21 +177,13 @@ def _last_attempt(output: Path, api: str, account: str) -> dict[str, Any] | None
             "started_at": manifest.get("started_at"),
             "status": PARTIAL if failures or refused else OK,
             "failures": len(failures), "shrink_refused": len(refused),
-            "manifest": str(output / api / FOLDER / account / f"{manifest['run_id']}.json")}
+            "manifest": output.show(api, FOLDER, account, f"{manifest['run_id']}.json")}
 
 
-def _accounts(output: Path, api: str) -> list[str]:
+def _accounts(output: Tree, api: str) -> list[str]:
     """Account folders with a state file, an interrupted run or a manifest."""
-    base = output / api
-    found = {p.stem for p in _glob(base / "_state", "*.json")}
+    found = {name.removesuffix(".json") for name in output.files(api, "_state")
+             if name.endswith(".json")}
     for folder in ("_runs", FOLDER):
-        found |= {p.name for p in _glob(base / folder, "*=*") if p.is_dir()}
+        found |= {name for name in output.dirs(api, folder) if "=" in name}
     return sorted(found)
-
-
-def _glob(folder: Path, pattern: str) -> list[Path]:
-    """Entries of a folder that may be missing, unreadable or a file."""
-    try:
-        return list(folder.glob(pattern)) if folder.is_dir() else []
-    except OSError:
-        return []

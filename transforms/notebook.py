@@ -20,43 +20,44 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from transforms.read import dataset
-from transforms.store.location import READING, parse_location
+from transforms.read import Tree, dataset, open_tree
+from transforms.store.location import Location
+from transforms.store.manifest import FOLDER, LATEST
 from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_sql import quote
 
 
-def open_export(root: Path | str = "output") -> Export:
-    """Open an export folder (what ``basecamp-extract export -o`` wrote): a local path or
-    ``file://`` URI; an ``s3://``-style URI is checked and refused until issue 14's store."""
-    path = parse_location(root).local_folder(READING)
-    if not path.is_dir():
-        raise FileNotFoundError(f"no export at {path}: run `basecamp-extract export` first")
-    return Export(path)
+def open_export(root: Path | str | Location = "output") -> Export:
+    """Open an export (what ``basecamp-extract export -o`` wrote): a local path, a ``file://``
+    URI or an object-store URI (``s3://bucket/prefix``), read through ``pyarrow.fs``."""
+    tree = open_tree(root)
+    if not tree.is_dir():
+        raise FileNotFoundError(f"no export at {tree.shown}: run `basecamp-extract export` first")
+    return Export(tree)
 
 
 class Export:
     """Typed access to every table of an export, as pandas or through DuckDB."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Tree | Path) -> None:
+        self.tree = open_tree(root)
+        # A local export's root stays the Path it always was; a remote one is its URI.
+        self.root: Path | str = self.tree.folder or self.tree.shown
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def __repr__(self) -> str:
         return f"Export({str(self.root)!r}, apis={self.apis()})"
 
     def apis(self) -> list[str]:
-        return [api for api in TABLE_SETS if (self.root / api).is_dir()]
+        return [api for api in TABLE_SETS if self.tree.is_dir(api)]
 
     def tables(self, api: str = "bc2") -> list[str]:
         """Declared tables present in the export, in declaration order."""
-        folder = self.root / api
-        if not folder.is_dir():
-            return []
-        return [name for name in table_set(api).registry if (folder / name).is_dir()]
+        present = set(self.tree.dirs(api))
+        return [name for name in table_set(api).registry if name in present]
 
     def dataset(self, api: str, table: str) -> ds.Dataset:
-        return dataset(self.root, api, table)
+        return dataset(self.tree, api, table)
 
     def arrow(self, api: str, table: str, columns: list[str] | None = None) -> pa.Table:
         return self.dataset(api, table).to_table(columns=columns)
@@ -71,9 +72,12 @@ class Export:
         Accounts are folders named for the family's account column (``account_id=`` for
         Basecamp, ``account=`` for Backpack).
         """
-        folder = self.root / api / "_manifests"
-        pattern = f"{table_set(api).account_column}=*/latest.json"
-        return [json.loads(p.read_text()) for p in sorted(folder.glob(pattern))]
+        prefix = f"{table_set(api).account_column}="
+        found = []
+        for account in self.tree.dirs(api, FOLDER):
+            if account.startswith(prefix) and LATEST in self.tree.files(api, FOLDER, account):
+                found.append(json.loads(self.tree.read_text(api, FOLDER, account, LATEST)))
+        return found
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run SQL over the ``<api>.<table>`` views; the frame gets ``df``'s dtypes.

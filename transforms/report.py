@@ -18,11 +18,11 @@ import pandas as pd
 
 from transforms import report_charts as charts
 from transforms.errors import ConfigError
-from transforms.notebook import Export, open_export
+from transforms.notebook import Export
 from transforms.parquet import atomic_write_bytes
+from transforms.read import Tree, open_tree
 from transforms.report_charts import clean
-from transforms.store.manifest import Manifest, latest_manifests
-from transforms.tables import table_set
+from transforms.store.manifest import Manifest
 
 REPORT_FILE = "report.html"
 MONTHS = 24
@@ -87,15 +87,21 @@ def esc(value: Any) -> str:
     return html.escape(clean(value))
 
 
-def write_report(output: Path | str, to: Path | None = None) -> tuple[Path, int, int]:
-    """Render the report of ``output``; return (file written, tables counted, charts drawn)."""
-    output = Path(output)
-    if not output.is_dir():
-        raise ConfigError(f"no export at {output}: run `basecamp-extract export` first")
-    export = open_export(output)
+def write_report(output: Tree | Path | str, to: Path | None = None) -> tuple[Path, int, int]:
+    """Render the report of ``output``; return (file written, tables counted, charts drawn).
+
+    A remote export (``s3://...``) is read through ``pyarrow.fs``; its report is written to a
+    local ``to``, which must then be given (nothing is written into the store).
+    """
+    tree = open_tree(output)
+    if to is None and tree.folder is None:
+        raise ConfigError(f"the report of {tree.shown} needs --to, a local HTML file to write")
+    if not tree.is_dir():
+        raise ConfigError(f"no export at {tree.shown}: run `basecamp-extract export` first")
+    export = Export(tree)
     if not export.apis():
-        raise ConfigError(f"no export under {output}: run `basecamp-extract export` first")
-    target = to or output / REPORT_FILE
+        raise ConfigError(f"no export under {tree.shown}: run `basecamp-extract export` first")
+    target = to or Path(tree.shown) / REPORT_FILE
     text, tables, drawn = render(export)
     atomic_write_bytes(target, text.encode())
     return target, tables, drawn
@@ -121,7 +127,7 @@ def render(export: Export) -> tuple[str, int, int]:
 
 def family_section(export: Export, api: str, page: Page) -> None:
     """Everything about one family, in a ``<section id="family-<api>">``."""
-    manifests = latest_manifests(export.root, api, table_set(api).account_column)
+    manifests = export.manifests(api)
     page.add(f'<section class="family" id="family-{api}">'
              f"<h2>{esc(FAMILY_NAMES.get(api, api))} ({esc(api)})</h2>")
     page.add(f'<h3 id="{api}-last-run">Last run</h3>')

@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 from transforms import warehouse_sql as sql
 from transforms.dictionary import column_notes
 from transforms.errors import ConfigError
-from transforms.read import dataset
+from transforms.read import Tree, dataset, open_tree
 from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_types import UPGRADES, WarehouseError, canonical
 
@@ -107,41 +107,45 @@ def connect(target: str | Path) -> Warehouse:
     return DuckDBWarehouse(Path(text))
 
 
-def exported_apis(output: Path) -> list[str]:
-    return [api for api in TABLE_SETS if (output / api).is_dir()]
+def exported_apis(output: Tree) -> list[str]:
+    return [api for api in TABLE_SETS if output.is_dir(api)]
 
 
-def exported_tables(output: Path, api: str, skipped: list[str]) -> list[str]:
+def exported_tables(output: Tree, api: str, skipped: list[str]) -> list[str]:
     """Declared tables with a folder in the export; undeclared (drift) tables are skipped."""
-    folders = {p.name for p in (output / api).iterdir()
-               if p.is_dir() and not p.name.startswith(("_", "."))}
+    folders = {name for name in output.dirs(api) if not name.startswith(("_", "."))}
     registry = table_set(api).registry
     skipped.extend(f"{api}.{name}" for name in sorted(folders - set(registry)))
     return [name for name in registry if name in folders]
 
 
-def load_export(output: Path | str, to: str | Path | None = None,
+def load_export(output: Tree | Path | str, to: str | Path | None = None,
                 apis: list[str] | None = None) -> LoadResult:
     """Load every table of every API in ``output`` (or of ``apis``) into the warehouse ``to``.
 
-    Every table is attempted; if any failed, raise one ``WarehouseError`` naming the first
-    after the others have loaded (failed tables kept their previous state).
+    ``output`` may be remote (``s3://...``, read through ``pyarrow.fs``); its warehouse is
+    then never put in the store, so ``to`` must be given. Every table is attempted; if any
+    failed, raise one ``WarehouseError`` naming the first after the others have loaded
+    (failed tables kept their previous state).
     """
     started = time.monotonic()
-    output = Path(output)
-    chosen = apis or exported_apis(output)
-    missing = [api for api in chosen if not (output / api).is_dir()]
+    tree = open_tree(output)
+    if to is None and tree.folder is None:
+        raise ConfigError(f"loading {tree.shown} needs --to: a local DuckDB file or a "
+                          "postgresql:// URL")
+    chosen = apis or exported_apis(tree)
+    missing = [api for api in chosen if not tree.is_dir(api)]
     if not chosen or missing:
-        raise ConfigError(f"no {'/'.join(missing) or 'export'} under {output}: run "
+        raise ConfigError(f"no {'/'.join(missing) or 'export'} under {tree.shown}: run "
                           "`basecamp-extract export` first (or pass --output)")
-    warehouse = connect(to if to is not None else output / WAREHOUSE_FILE)
+    warehouse = connect(to if to is not None else Path(tree.shown) / WAREHOUSE_FILE)
     result = LoadResult(target=warehouse.label)
     failures: list[str] = []
     try:
         for api in chosen:
-            for name in exported_tables(output, api, result.skipped):
+            for name in exported_tables(tree, api, result.skipped):
                 try:
-                    result.tables.append(load_table(warehouse, output, api, name))
+                    result.tables.append(load_table(warehouse, tree, api, name))
                 except WarehouseError as exc:
                     failures.append(exc.one_line())
     finally:
@@ -155,7 +159,7 @@ def load_export(output: Path | str, to: str | Path | None = None,
     return result
 
 
-def load_table(warehouse: Warehouse, output: Path, api: str, name: str) -> TableLoad:
+def load_table(warehouse: Warehouse, output: Tree, api: str, name: str) -> TableLoad:
     """Stage, evolve, describe, merge: one transaction, so a failure leaves the table as it was."""
     fam = table_set(api)
     spec = fam.registry[name]

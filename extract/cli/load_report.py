@@ -13,7 +13,8 @@ import click
 from extract.cli.app import cli
 from extract.cli.options import output_option
 from extract.families import FAMILIES
-from transforms.store.location import READING, Location
+from transforms.read import open_tree
+from transforms.store.location import Location
 
 
 @cli.command()
@@ -21,8 +22,8 @@ from transforms.store.location import READING, Location
 @click.option("--api", type=click.Choice(sorted(FAMILIES)),
               help="Load only this API family (default: every one in the export).")
 @click.option("--to", "target", metavar="PATH_OR_URL", envvar="BASECAMP_WAREHOUSE",
-              help="DuckDB file (default OUTPUT/warehouse.duckdb) or "
-                   "postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
+              help="DuckDB file (default OUTPUT/warehouse.duckdb; required for a remote OUTPUT) "
+                   "or postgresql://user:pass@host/db [env BASECAMP_WAREHOUSE].")
 def load(output: Location, api: str | None, target: str | None) -> None:
     """Load an export into DuckDB or PostgreSQL, merging by primary key.
 
@@ -32,14 +33,13 @@ def load(output: Location, api: str | None, target: str | None) -> None:
     """
     from transforms.warehouse import load_export  # see the module docstring
 
-    folder = output.local_folder(READING)
-    click.echo(load_export(folder, target, [api] if api else None).summary())
+    click.echo(load_export(open_tree(output), target, [api] if api else None).summary())
 
 
 @cli.command()
 @output_option("Export to report on", file_okay=False)
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (default OUTPUT/report.html).")
+              help="HTML file to write (default OUTPUT/report.html; required for a remote OUTPUT).")
 def report(output: Location, target: Path | None) -> None:
     """Write a self-contained HTML report of an export.
 
@@ -47,5 +47,5 @@ def report(output: Location, target: Path | None) -> None:
     """
     from transforms.report import write_report  # see the module docstring
 
-    path, tables, charts = write_report(output.local_folder(READING), target)
+    path, tables, charts = write_report(open_tree(output), target)
     click.echo(f"report of {tables} tables with {charts} charts -> {path}")

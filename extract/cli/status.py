@@ -9,14 +9,15 @@ from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import status_lines
 from extract.cli.options import output_option
 from extract.summary import status_document
-from transforms.store.location import READING, Location
+from transforms.read import open_tree
+from transforms.store.location import Location
 
 
 @cli.command()
 @output_option("The export", file_okay=False)
 def status(output: Location) -> None:
-    """Per account: the last run, bookmarks and the next run."""
-    document = status_document(output.local_folder(READING))
+    """Per account: the last run, bookmarks and the next run (of a local or s3:// export)."""
+    document = status_document(open_tree(output))
     if wants_json():
         emit_json(document)
         return

@@ -51,7 +51,6 @@ CHAIN_HINT = ("credentials and endpoint come from the cloud's standard chain (fo
 URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # ``s3:/bucket`` or ``s3:bucket``: a URI missing a slash, which would become a local folder.
 ALMOST_URI = re.compile(r"^(" + "|".join(sorted(REMOTE)) + r"):(?!//)", re.IGNORECASE)
-READING = "reading"
 SUPPORTED = ", ".join(f"{name}://" for name in ("s3", "gs", "abfs", "file"))
 
 
@@ -96,8 +95,9 @@ class Location:
     def _where(self) -> str:
         return f"output bucket {self.bucket!r} ({self.scheme}://)"
 
-    def probe(self) -> None:
-        """One request to the store: the bucket exists and these credentials can see it."""
+    def probe(self) -> pafs.FileSystem:
+        """One request to the store: the bucket exists and these credentials can see it;
+        the store's filesystem, to read or write through."""
         where = self._where
         store = self.filesystem()
         try:
@@ -109,6 +109,7 @@ class Location:
                               f"{CHAIN_HINT}")
         if info.type != pafs.FileType.Directory:
             raise OutputError(f"{where} is not a bucket")
+        return store
 
     def local_folder(self, doing: str) -> Path:
         """The output as a local folder; a remote one is checked, then refused until the store

@@ -1,8 +1,9 @@
-"""A real S3 server on loopback (moto), and what the CLI does with an ``s3://`` output today.
+"""A real S3 server on loopback (moto), and what ``export`` does with an ``s3://`` output today.
 
 Until the store writes through ``pyarrow.fs`` (the next step of issue 14) a reachable remote
-output is refused, exit 2, before any request and with nothing written anywhere; a missing or
-unreachable bucket is exit 5 naming the bucket; an unsupported scheme is exit 2.
+output is refused by ``export``, exit 2, before any request and with nothing written anywhere;
+a missing or unreachable bucket is exit 5 naming the bucket; an unsupported scheme is exit 2.
+Reading an ``s3://`` export (open_export, status, load, report) is tested in test_s3_read.py.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ import pytest
 from tests.conftest import USER_AGENT, cli_env
 from tests.s3_server import KEY_ID, SECRET
 from tests.scripted_server import scripted
-from transforms.errors import ConfigError, OutputError
-from transforms.notebook import open_export
+from transforms.errors import OutputError
 from transforms.store.location import parse_location
 
 BIG_ID = 2**53 + 1  # the first int64 a float64 cannot hold
@@ -135,20 +135,6 @@ def test_export__sandbox_default_is_not_started_for_a_refused_output(s3, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["status", "load", "report"])
-def test_reading_commands__s3_refused_missing_bucket_exit_5(s3, tmp_path, command):
-    """Expect status, load and report to refuse a reachable s3:// export (exit 2), to say
-    exit 5 for a missing bucket, and to create nothing locally either way."""
-    refused = cli(tmp_path, s3.env, command, "-o", s3.uri("p"))
-    assert refused.returncode == 2, refused.stderr
-    assert "reading s3:// outputs is not supported yet" in one_error_line(refused)
-    missing = cli(tmp_path, s3.env, command, "-o", "s3://missing-bucket/p")
-    assert missing.returncode == 5, missing.stderr
-    assert "'missing-bucket'" in one_error_line(missing)
-    assert list(tmp_path.iterdir()) == []
-    assert s3.keys() == []
-
-
 def test_export__file_uri_writes_like_a_local_path(tiny_sandbox, tmp_path):
     """Expect `-o file:///abs/out` to export exactly where `-o /abs/out` would (exit 0)."""
     c = tiny_sandbox.credentials
@@ -159,11 +145,3 @@ def test_export__file_uri_writes_like_a_local_path(tiny_sandbox, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (out / "bc2" / "_manifests").is_dir()
-
-
-def test_open_export__s3_refused_until_the_store_reads_it(s3):
-    """Expect open_export of a reachable s3:// export to raise the same one-line refusal."""
-    with pytest.raises(ConfigError, match="not supported yet"):
-        open_export(s3.uri("p"))
-    with pytest.raises(OutputError, match="'missing-bucket'"):
-        open_export("s3://missing-bucket/p")

@@ -7,8 +7,10 @@ credentials and endpoints come only from each cloud's standard chain (for S3: th
 variables, ``AWS_ENDPOINT_URL`` for S3-compatible stores, profiles), never from our flags or
 from the URI itself: a URI carrying a password or options is refused without being echoed.
 
-The store still writes through ``pathlib`` (issue 14 moves it onto ``pyarrow.fs``), so a
-reachable remote output is refused for now; ``Location.local_folder`` says so in one line.
+Reading a remote export goes through ``pyarrow.fs`` (``transforms.read.open_tree``: open_export,
+status, load, report). The store still writes through ``pathlib`` (issue 14 moves it onto
+``pyarrow.fs``), so ``export`` refuses a reachable remote output for now;
+``Location.local_folder`` says so in one line.
 """
 
 from __future__ import annotations

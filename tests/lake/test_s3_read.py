@@ -23,6 +23,7 @@ from tests.conftest import sandbox_config
 from tests.lake.test_s3_output import cli, one_error_line
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
+from tests.warehouse.db import count, fresh_postgres
 from transforms.errors import OutputError
 from transforms.notebook import Export, open_export
 from transforms.tables import table_set
@@ -186,3 +187,23 @@ def test_open_export__missing_bucket_and_missing_prefix(s3):
         open_export("s3://missing-bucket/p")
     with pytest.raises(FileNotFoundError, match=f"no export at {s3.uri('p')}"):
         open_export(s3.uri("p"))
+
+
+def without_target(summary: str) -> str:
+    """``loaded ... rows (... new, ... updated) into <target> in 1.2s`` without the last part."""
+    return summary.strip().rpartition(" into ")[0]
+
+
+def test_load__from_s3_into_postgresql(s3, local, remote, tmp_path):
+    """Expect `load -o s3://... --api bc2 --to postgresql://...` to load every bc2 table with
+    the rows of the local export, and the same summary as the local load into DuckDB."""
+    url = fresh_postgres()
+    into_pg = cli(tmp_path, s3.env, "load", "-o", remote, "--api", "bc2", "--to", url)
+    into_duckdb = cli(tmp_path, s3.env, "load", "-o", str(local), "--api", "bc2", "--to",
+                      str(tmp_path / "l.db"))
+    assert into_pg.returncode == 0, into_pg.stderr
+    assert into_duckdb.returncode == 0, into_duckdb.stderr
+    assert without_target(into_pg.stdout) == without_target(into_duckdb.stdout)
+    here = open_export(local)
+    for table in here.tables("bc2"):
+        assert count(url, table) == here.arrow("bc2", table).num_rows, table

@@ -8,7 +8,7 @@ opened offline. Data comes through ``open_export`` (the same typed views noteboo
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,13 +22,14 @@ from transforms.notebook import Export
 from transforms.parquet import atomic_write_bytes
 from transforms.read import Tree, open_tree
 from transforms.report_charts import clean
+from transforms.report_spec import Activity, Completion
 from transforms.store.manifest import Manifest
+from transforms.tables import table_set
 
 REPORT_FILE = "report.html"
 MONTHS = 24
 TOP_SERIES = 5
 TOP_PROJECTS = 15
-FAMILY_NAMES = {"bc2": "Basecamp 2", "bc4": "Basecamp 4", "backpack": "Backpack"}
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }
 h1 { font-size: 1.5rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #ccc; }
@@ -52,19 +53,6 @@ MANIFEST_FIELDS = [
     ("units", ("units",)),
     ("pages", ("pages",)),
 ]
-
-# Basecamp 4 recordings counted as activity, with the word a reader knows them by.
-BC4_RECORDINGS = {
-    "todos": "to-dos", "todolists": "to-do lists", "comments": "comments",
-    "messages": "messages", "documents": "documents", "uploads": "uploads",
-    "campfire_lines": "chat lines", "cards": "cards", "card_steps": "card steps",
-    "schedule_entries": "schedule entries", "question_answers": "check-in answers",
-    "inbox_forwards": "forwards", "inbox_replies": "forward replies",
-    "client_correspondences": "client messages", "client_approvals": "client approvals",
-    "client_replies": "client replies", "timesheet_entries": "timesheet entries",
-    "gauge_needles": "gauge needles",
-}
-
 
 @dataclass
 class Page:
@@ -127,9 +115,10 @@ def render(export: Export) -> tuple[str, int, int]:
 
 def family_section(export: Export, api: str, page: Page) -> None:
     """Everything about one family, in a ``<section id="family-<api>">``."""
+    spec = table_set(api).report
     manifests = export.manifests(api)
     page.add(f'<section class="family" id="family-{api}">'
-             f"<h2>{esc(FAMILY_NAMES.get(api, api))} ({esc(api)})</h2>")
+             f"<h2>{esc(spec.title)} ({esc(api)})</h2>")
     page.add(f'<h3 id="{api}-last-run">Last run</h3>')
     if not manifests:
         page.add('<p class="muted">No run manifest for this family.</p>')
@@ -140,11 +129,12 @@ def family_section(export: Export, api: str, page: Page) -> None:
         page.add(checks_section(manifest))
     page.add(f'<h3 id="{api}-tables">Tables</h3>')
     page.add(row_counts(export, api))
-    page.add(f'<h3 id="{api}-activity">Activity, last {MONTHS} complete months</h3>')
-    activity(export, api, run_month(manifests), page)
-    if api in COMPLETION:
+    if spec.activity is not None:
+        page.add(f'<h3 id="{api}-activity">Activity, last {MONTHS} complete months</h3>')
+        activity(export, api, spec.activity, run_month(manifests), page)
+    if spec.completion is not None:
         page.add(f'<h3 id="{api}-completion">To-do completion per project</h3>')
-        completion(export, api, page)
+        completion(export, api, spec.completion, page)
     page.add("</section>")
 
 
@@ -268,39 +258,8 @@ def month_of(stamp: pd.Timestamp) -> pd.Timestamp:
     return stamp.tz_convert("UTC").tz_localize(None).to_period("M").to_timestamp()
 
 
-def bc2_activity(export: Export) -> tuple[str, str] | None:
-    """Project events of the account-wide feed, one line per project."""
-    if not has(export, "bc2", "events"):
-        return None
-    return ("SELECT coalesce(bucket__name, 'project ' || bucket__id) AS series, created_at "
-            "FROM bc2.events WHERE bucket__type = 'Project'"), "project"
-
-
-def bc4_activity(export: Export) -> tuple[str, str] | None:
-    """Recordings created, one line per kind (to-dos, comments, messages, ...)."""
-    present = [t for t in BC4_RECORDINGS if has(export, "bc4", t)]
-    if not present:
-        return None
-    parts = [f"SELECT '{BC4_RECORDINGS[t]}' AS series, created_at FROM bc4.{t}" for t in present]
-    return " UNION ALL ".join(parts), "kind of recording"
-
-
-def backpack_activity(export: Export) -> tuple[str, str] | None:
-    """Journal entries written, one line per author."""
-    if not has(export, "backpack", "journal_entries"):
-        return None
-    return ("SELECT coalesce(user__name, 'user ' || user_id) AS series, created_at "
-            "FROM backpack.journal_entries"), "author"
-
-
-ACTIVITY: dict[str, tuple[str, Callable[[Export], tuple[str, str] | None]]] = {
-    "bc2": ("events", bc2_activity),
-    "bc4": ("recordings created", bc4_activity),
-    "backpack": ("journal entries", backpack_activity),
-}
-
-
-def activity(export: Export, api: str, running: pd.Timestamp, page: Page) -> None:
+def activity(export: Export, api: str, spec: Activity, running: pd.Timestamp,
+             page: Page) -> None:
     """Monthly counts over ``MONTHS`` complete months: the busiest ``TOP_SERIES`` series by
     name, the rest summed as "other".
 
@@ -309,12 +268,11 @@ def activity(export: Export, api: str, running: pd.Timestamp, page: Page) -> Non
     the month its activity stopped instead, for the same reason, and shows its last two
     active years rather than two empty ones.
     """
-    what, source = ACTIVITY[api]
-    found = source(export)
-    if found is None:
+    what, per = spec.what, spec.per
+    query = spec.query(api, lambda table: has(export, api, table))
+    if query is None:
         page.add(f'<p class="muted">No table to count {esc(what)} from in this export.</p>')
         return
-    query, per = found
     latest = export.sql(f"SELECT max(created_at) AS latest FROM ({query})")["latest"].iloc[0]
     if pd.isna(latest):
         page.add(f'<p class="muted">No {esc(what)} in this export.</p>')
@@ -348,22 +306,9 @@ def activity(export: Export, api: str, running: pd.Timestamp, page: Page) -> Non
                f"on {pd.Timestamp(latest):%Y-%m-%d}.")
 
 
-COMPLETION = {
-    "bc2": ("SELECT coalesce(p.name, 'project ' || t.project_id) AS project, count(*) AS todos, "
-            "count(*) FILTER (WHERE t.completed) AS completed "
-            "FROM bc2.todos t LEFT JOIN bc2.projects p ON p.id = t.project_id "
-            "WHERE NOT coalesce(t.trashed, false) GROUP BY ALL ORDER BY todos DESC, project",
-            ("todos", "projects")),
-    "bc4": ("SELECT coalesce(bucket__name, 'project ' || bucket__id) AS project, "
-            "count(*) AS todos, count(*) FILTER (WHERE completed) AS completed "
-            "FROM bc4.todos WHERE status = 'active' GROUP BY ALL ORDER BY todos DESC, project",
-            ("todos",)),
-}
-
-
-def completion(export: Export, api: str, page: Page) -> None:
+def completion(export: Export, api: str, spec: Completion, page: Page) -> None:
     """Share of each project's live to-dos that are completed (trashed, archived left out)."""
-    query, needs = COMPLETION[api]
+    query, needs = spec.query, spec.needs
     if not has(export, api, *needs):
         page.add(f'<p class="muted">No {esc(" or ".join(needs))} table in this export.</p>')
         return

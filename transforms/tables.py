@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transforms.errors import ConfigError
+from transforms.report_spec import FamilyReport
 from transforms.schemas import Registry
 from transforms.schemas import backpack as backpack_schemas
 from transforms.schemas import bc2 as bc2_schemas
 from transforms.schemas import bc4 as bc4_schemas
+from transforms.schemas.bc4 import report as bc4_report
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,15 @@ class TableSet:
 
     api: str
     registry: Registry
+    report: FamilyReport
     account_column: str = "account_id"
 
 
 TABLE_SETS: dict[str, TableSet] = {
-    "bc2": TableSet("bc2", bc2_schemas.TABLES),
-    "bc4": TableSet("bc4", bc4_schemas.TABLES),
-    "backpack": TableSet("backpack", backpack_schemas.TABLES, account_column="account"),
+    "bc2": TableSet("bc2", bc2_schemas.TABLES, bc2_schemas.REPORT),
+    "bc4": TableSet("bc4", bc4_schemas.TABLES, bc4_report.REPORT),
+    "backpack": TableSet("backpack", backpack_schemas.TABLES, backpack_schemas.REPORT,
+                         account_column="account"),
 }
 
 

@@ -9,6 +9,7 @@ Separators have no read endpoint: they are the page belongings whose widget is a
 
 from __future__ import annotations
 
+from transforms.report_spec import Activity, FamilyReport, Series
 from transforms.schemas import BOOL, ID, INT, ORDINAL, STR, TS, Child, Registry, Table, cols
 
 ACCOUNT_ONLY = ("account",)
@@ -104,3 +105,10 @@ TABLES = Registry("backpack", [
                    **cols("occurs_at occurs_until reminded_at created_at updated_at", TS)},
           doc="Calendar events."),
 ])
+
+
+REPORT = FamilyReport(
+    title="Backpack",
+    activity=Activity("journal entries", "author", (
+        Series("journal_entries", "coalesce(user__name, 'user ' || user_id)"),)),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from transforms.report_spec import Activity, Completion, FamilyReport, Series
 from transforms.schemas import (
     ACCOUNT,
     BOOL,
@@ -254,3 +255,17 @@ TABLES = Registry("bc2", [
           drop=frozenset({"recurring__excluding"}),
           doc="Calendar events with repeats expanded into one row each (not exported by default)."),
 ])
+
+
+REPORT = FamilyReport(
+    title="Basecamp 2",
+    activity=Activity("events", "project", (
+        Series("events", "coalesce(bucket__name, 'project ' || bucket__id)",
+               "bucket__type = 'Project'"),)),
+    completion=Completion(
+        "SELECT coalesce(p.name, 'project ' || t.project_id) AS project, count(*) AS todos, "
+        "count(*) FILTER (WHERE t.completed) AS completed "
+        "FROM bc2.todos t LEFT JOIN bc2.projects p ON p.id = t.project_id "
+        "WHERE NOT coalesce(t.trashed, false) GROUP BY ALL ORDER BY todos DESC, project",
+        ("todos", "projects")),
+)

@@ -16,7 +16,10 @@ from transforms.store.location import Location
 @cli.command()
 @output_option("The export", file_okay=False)
 def status(output: Location) -> None:
-    """Per account: the last run, bookmarks and the next run (of a local or s3:// export)."""
+    """Per account: the last run, bookmarks and the next run.
+
+    OUTPUT may be a local folder or an object-store URI such as s3://bucket/prefix.
+    """
     document = status_document(open_tree(output))
     if wants_json():
         emit_json(document)

@@ -130,7 +130,7 @@ def status_entry(output: Tree, api: str, account: str) -> dict[str, Any]:
                              "bookmarks": [], "next_run": None}
     try:
         # A StoredFile reads like a Path, from a local folder or an object store alike.
-        state = load_state(output.file(api, "_state", f"{account}.json"))  # type: ignore[arg-type]
+        state = load_state(output.file(api, "_state", f"{account}.json"))
     except DamagedState as exc:
         entry["state_error"] = exc.one_line()
         return entry

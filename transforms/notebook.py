@@ -11,7 +11,6 @@ runs one on those views and returns a frame.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import pyarrow.dataset as ds
 
 from transforms.read import Tree, dataset, open_tree
 from transforms.store.location import Location
-from transforms.store.manifest import FOLDER, LATEST
+from transforms.store.manifest import Manifest, latest_manifests
 from transforms.tables import TABLE_SETS, table_set
 from transforms.warehouse_sql import quote
 
@@ -66,18 +65,9 @@ class Export:
         """One table as pandas with declared dtypes (see the module docstring)."""
         return to_pandas(self.arrow(api, table, columns))
 
-    def manifests(self, api: str = "bc2") -> list[dict[str, Any]]:
-        """The latest run's manifest of each account exported under ``api``.
-
-        Accounts are folders named for the family's account column (``account_id=`` for
-        Basecamp, ``account=`` for Backpack).
-        """
-        prefix = f"{table_set(api).account_column}="
-        found = []
-        for account in self.tree.dirs(api, FOLDER):
-            if account.startswith(prefix) and LATEST in self.tree.files(api, FOLDER, account):
-                found.append(json.loads(self.tree.read_text(api, FOLDER, account, LATEST)))
-        return found
+    def manifests(self, api: str = "bc2") -> list[Manifest]:
+        """The latest run's manifest of each account exported under ``api``."""
+        return latest_manifests(self.tree, api, table_set(api).account_column)
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run SQL over the ``<api>.<table>`` views; the frame gets ``df``'s dtypes.

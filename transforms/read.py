@@ -129,8 +129,7 @@ def dataset(output: Tree | Path | str, api: str, table: str) -> ds.Dataset:
     for field in fields:
         if field.name not in schema.names:
             schema = schema.append(field)
-    return ds.dataset(root, format="parquet", partitioning=partitioning, schema=schema,
-                      filesystem=tree.fs)
+    return found.replace_schema(schema)  # the files already found: no second listing
 
 
 def read_table(output: Tree | Path | str, api: str, table: str) -> pd.DataFrame:

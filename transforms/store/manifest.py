@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
 from transforms import parquet
+from transforms.read import Tree, open_tree
 from transforms.store.target import Target
 
 FOLDER = "_manifests"
@@ -124,7 +125,14 @@ def read_manifest(path: Path) -> Manifest:
     return found
 
 
-def latest_manifests(output: Path, api: str, account_column: str) -> list[Manifest]:
-    """The latest manifest of each account exported under ``api``."""
-    folder = output / api / FOLDER
-    return [read_manifest(p) for p in sorted(folder.glob(f"{account_column}=*/{LATEST}"))]
+def latest_manifests(output: Tree | Path, api: str, account_column: str) -> list[Manifest]:
+    """The latest manifest of each account exported under ``api``, in any store.
+
+    Accounts are folders named for the family's account column (``account_id=`` for Basecamp,
+    ``account=`` for Backpack).
+    """
+    tree = open_tree(output)
+    prefix = f"{account_column}="
+    return [json.loads(tree.read_text(api, FOLDER, account, LATEST))
+            for account in tree.dirs(api, FOLDER)
+            if account.startswith(prefix) and LATEST in tree.files(api, FOLDER, account)]

@@ -16,7 +16,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from transforms import parquet
 from transforms.errors import ConfigError
@@ -51,7 +51,13 @@ def state_file(target: Target) -> Path:
     return state_path(target.output, target.api, target.account_column, target.account)
 
 
-def load_state(path: Path) -> SyncState | None:
+class TextFile(Protocol):
+    """What reading state needs of its file: a local ``Path`` or a file in any store."""
+
+    def read_text(self, encoding: str = "utf-8") -> str: ...
+
+
+def load_state(path: TextFile) -> SyncState | None:
     """The stored state, or None when there is none; DamagedState when it is unusable."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -71,7 +77,7 @@ def load_state(path: Path) -> SyncState | None:
     return SyncState(**{k: data[k] for k in FIELDS if k in data})
 
 
-def _damaged(path: Path, reason: str) -> DamagedState:
+def _damaged(path: TextFile, reason: str) -> DamagedState:
     return DamagedState(f"the state file {path} cannot be used ({reason}); re-run with --full "
                         "(or delete the file) to start it afresh")
 

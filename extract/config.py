@@ -6,13 +6,19 @@ Its own module so the export's story (``extract.export``) and its characters
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import platformdirs
 
 from extract.http import DEFAULT_BACKOFF, DEFAULT_RETRIES, Credentials, RateLimit
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.progress import Progress
 from extract.signin import Grant
+from transforms.store.layout import TABLE
+from transforms.store.location import Location
+from transforms.tree import Tree
 
 
 @dataclass
@@ -23,7 +29,7 @@ class ExportConfig:
     base_url: str
     user_agent: str
     credentials: Credentials
-    output: Path
+    output: Path | str | Location  # a local folder, or a URI (``s3://bucket/prefix``)
     api: str = "bc2"
     steps: list[str] | None = None
     workers: int = 8
@@ -41,3 +47,17 @@ class ExportConfig:
     full: bool = False
     wait_for_lock: bool = True
     allow_shrink: frozenset[str] = frozenset()
+    partition_by: str = TABLE  # the layout (``transforms.store.layout``)
+    work_dir: Path | None = None
+
+
+def work_dir(config: ExportConfig, tree: Tree) -> Path:
+    """Where a run keeps its local files (resume journal, HTTP cache, lock, ``--keep-raw``
+    pages): ``--work-dir``; else the output itself when it is local; else a folder of the
+    user's cache dir named for the remote output, so a rerun finds its journal again."""
+    if config.work_dir is not None:
+        return Path(config.work_dir)
+    if tree.folder is not None:
+        return tree.folder
+    digest = hashlib.sha256(tree.shown.encode()).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir("basecamp-extract")) / "outputs" / digest

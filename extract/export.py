@@ -21,12 +21,11 @@ from typing import Any
 
 import requests
 
-from extract.config import ExportConfig
+from extract.config import ExportConfig, work_dir
 from extract.crawl import CrawlReport
 from extract.families import Family, family
 from extract.http import (
     HttpSettings,
-    HttpStats,
     build_session,
 )
 from extract.journal import spooled
@@ -45,47 +44,58 @@ from extract.run import (
 from transforms import parquet
 from transforms.shape import Shaper
 from transforms.store.fold import store_incremental
+from transforms.store.layout import TABLE
 from transforms.store.manifest import Manifest, ok, write_manifest
 from transforms.store.partitions import store
 from transforms.store.rejects import store_rejects
 from transforms.store.state import save_state
 from transforms.store.stored import stored_columns
 from transforms.store.target import Target
+from transforms.tree import Tree, open_tree
 
 log = logging.getLogger(__name__)
 
-OWN_FOLDERS = ("_state", "_runs", "_manifests", "_locks", "_raw")
+STORE_FOLDERS = ("_state", "_manifests")  # in the export, next to the tables
+WORK_FOLDERS = ("_runs", "_locks", "_raw")  # in the local work dir (``--work-dir``)
 Written = dict[str, dict[str, Any]]
 
 
 @dataclass
 class ExportResult:
     manifest: Manifest
-    manifest_path: Path
+    tree: Tree
+    manifest_at: str  # the run's manifest, as messages show it (a local path or a URI)
 
     @property
     def ok(self) -> bool:
         return ok(self.manifest)
+
+    @property
+    def manifest_path(self) -> Path:
+        """The run's manifest of a local output."""
+        return Path(self.manifest_at)
 
 
 def run_export(config: ExportConfig, session: requests.Session | None = None) -> ExportResult:
     """Export the selected steps of one account, holding the lock of its output throughout."""
     fam = family(config.api).with_options(config.options)
     api = config.api
-    parquet.ensure_writable(config.output, [
-        api, *(f"{api}/{f}" for f in OWN_FOLDERS), *([".cache"] if config.cache else []),
-        *(f"{api}/{t}" for t in fam.tables_for(config.steps))])
-    with output_lock(config.output, api, fam.account_column, config.account_id,
+    tree = open_tree(config.output)
+    work = work_dir(config, tree)
+    parquet.ensure_writable(tree, [(api,), *((api, f) for f in STORE_FOLDERS),
+                                   *((api, t) for t in fam.tables_for(config.steps))])
+    parquet.ensure_writable(Tree.local(work), [(api,), *((api, f) for f in WORK_FOLDERS),
+                                               *([(".cache",)] if config.cache else [])])
+    with output_lock(work, api, fam.account_column, config.account_id,
                      wait=config.wait_for_lock):
-        parquet.sweep_temp_files(config.output / api, f"{fam.account_column}={config.account_id}")
-        return _export(config, fam, session)
+        parquet.sweep_temp_files(tree, (api,), f"{fam.account_column}={config.account_id}")
+        return _export(config, fam, Run.begin(config, fam, tree, work), session)
 
 
-def _export(config: ExportConfig, fam: Family, session: requests.Session | None
+def _export(config: ExportConfig, fam: Family, run: Run, session: requests.Session | None
             ) -> ExportResult:
     """One export; see the module docstring for the guarantees."""
-    run = Run.begin(config, fam)
-    session = session or _session(config, fam, run.stats)
+    session = session or _session(config, fam, run)
     pages = page_source(config, fam, session)
     plan = plan_run(config, fam, run)
     crawler = Crawler(config, fam, session, pages, plan, run)
@@ -96,19 +106,19 @@ def _export(config: ExportConfig, fam: Family, session: requests.Session | None
     rejects = store_rejects(run.storage.target, run.shaper,
                             full=not plan.incremental and not config.steps)
     manifest = _manifest(run, plan, report, written, rejects)
-    path = write_manifest(run.storage.target, manifest)
+    where = write_manifest(run.storage.target, manifest)
     _settle(run, plan, report, manifest)
-    return ExportResult(manifest, path)
+    return ExportResult(manifest, run.storage.target.tree, where)
 
 
-def _session(config: ExportConfig, fam: Family, stats: HttpStats) -> requests.Session:
+def _session(config: ExportConfig, fam: Family, run: Run) -> requests.Session:
     """The account's HTTP session: the family's manners, the user's limits."""
     return build_session(HttpSettings(
         user_agent=config.user_agent,
         credentials=config.credentials,
         bucket=f"{config.api}:{config.account_id}",
         rate_limit=config.rate_limit,
-        cache_dir=config.output / ".cache" if config.cache and fam.http_cache else None,
+        cache_dir=run.work / ".cache" if config.cache and fam.http_cache else None,
         pool_size=max(config.workers, 4),
         retries=config.retries,
         backoff_factor=config.backoff_factor,
@@ -119,7 +129,7 @@ def _session(config: ExportConfig, fam: Family, stats: HttpStats) -> requests.Se
         prefix_limits=fam.prefix_limits(config.base_url) if config.rate_limit else {},
         auth=config.grant.auth(config.user_agent) if config.grant else None,
         cache_identity=config.grant.identity() if config.grant else None,
-    ), stats)
+    ), run.stats)
 
 
 def _fetch_and_store(crawler: Crawler, plan: RunPlan, run: Run) -> tuple[CrawlReport, Written]:
@@ -206,16 +216,17 @@ def _settle(run: Run, plan: RunPlan, report: CrawlReport, manifest: Manifest) ->
     plan.journal.finish()
 
 
-def shape_from_raw(raw_dir: Path, output: Path, api: str, run_id: str | None = None
-                   ) -> Written:
+def shape_from_raw(raw_dir: Path, output: Path | str, api: str, run_id: str | None = None,
+                   partition_by: str = TABLE) -> Written:
     """Re-run shape + store from a ``--keep-raw`` spool: no network, the live export's shaping
-    (``extract.rows.shape_page``) and storing."""
+    (``extract.rows.shape_page``) and storing, in the layout asked."""
     fam = family(api)
     shaper = Shaper(fam.registry, fam.tables_for(None), run_id or new_run_id())
     account: Any = None
     for endpoint_id, ctx, page in spooled(raw_dir):
         account = ctx[fam.account_column]
         shape_page(shaper, fam.catalog[endpoint_id], ctx, page.records, page.fetched_at)
-    parquet.ensure_writable(output)
-    target = Target(output, api, fam.account_column, account or 0)
+    tree = open_tree(output)
+    parquet.ensure_writable(tree)
+    target = Target(tree, api, fam.account_column, account or 0, partition_by)
     return store(storage_of(fam, target, frozenset()), shaper, set())

@@ -37,6 +37,7 @@ from transforms.store.guard import Answers, StoreNotes
 from transforms.store.state import SyncState, state_file, sync_state
 from transforms.store.stored import check_stored
 from transforms.store.target import Storage, Target
+from transforms.tree import StoredFile, Tree
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,10 @@ class Run:
     shaper: Shaper
     notes: StoreNotes
     spool: PageSpool | None
+    work: Path  # the local work dir: journal, HTTP cache, lock, raw pages
 
     @classmethod
-    def begin(cls, config: ExportConfig, fam: Family) -> Run:
+    def begin(cls, config: ExportConfig, fam: Family, tree: Tree, work: Path) -> Run:
         started, started_at = time.monotonic(), datetime.now(UTC)
         REDACTOR.add(*config.credentials.secrets())
         if config.grant is not None:
@@ -76,13 +78,13 @@ class Run:
         stats = HttpStats()
         progress = config.progress or Progress()
         progress.watch(stats, config.workers, config.rate_limit)
-        target = Target(config.output, config.api, fam.account_column, config.account_id)
-        spool = PageSpool(config.output / config.api / "_raw" / run_id) \
-            if config.keep_raw else None
+        target = Target(tree, config.api, fam.account_column, config.account_id,
+                        config.partition_by)
+        spool = PageSpool(work / config.api / "_raw" / run_id) if config.keep_raw else None
         return cls(config, fam, storage_of(fam, target, config.allow_shrink), run_id, started,
                    started_at, stats, progress,
                    Shaper(fam.registry, fam.tables_for(config.steps), run_id),
-                   StoreNotes(answers=Answers(bucket=fam.bucket_column)), spool)
+                   StoreNotes(answers=Answers(bucket=fam.bucket_column)), spool, work)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -101,7 +103,7 @@ class RunPlan:
     bookmark: Any
     incremental: bool
     state: SyncState
-    state_file: Path
+    state_file: StoredFile
     root_ctx: dict[str, Any]
     journal: RunJournal
 
@@ -128,7 +130,7 @@ def plan_run(config: ExportConfig, fam: Family, run: Run) -> RunPlan:
         check_stored(run.storage.target, fam.registry)
     root_ctx = {fam.account_column: config.account_id,
                 **(feed.root_ctx(bookmark if incremental else None) if feed else {})}
-    journal = RunJournal(run_dir(config.output, config.api, fam.account_column,
+    journal = RunJournal(run_dir(run.work, config.api, fam.account_column,
                                  config.account_id), {
         "api": config.api, "account": config.account_id, "base_url": config.base_url,
         "steps": sorted(config.steps or []), "options": sorted(config.options),

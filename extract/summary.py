@@ -17,13 +17,13 @@ import pyarrow.parquet as pq
 from extract.families import FAMILIES, family
 from extract.journal import JOURNAL, pending
 from transforms.errors import PartialExportError
-from transforms.read import Tree
+from transforms.store.layout import account_files
 from transforms.store.manifest import FOLDER, LATEST, Manifest, ok
 from transforms.store.state import DamagedState, load_state
+from transforms.tree import Tree
 
 VERSION = 1
 SCHEMAS = Path(__file__).with_name("schemas")
-PART_FILE = "part-0.parquet"
 OK, PARTIAL, FAILED = "ok", "partial", "failed"
 
 
@@ -32,27 +32,27 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMAS / f"{name}-v{VERSION}.json").read_text())
 
 
-def stored_rows(output: Path, api: str, table: str, account_dir: str) -> int:
-    """Rows of one account's table on disk, from the Parquet footers (no data is read)."""
-    base = output / api / table / account_dir
-    if not base.is_dir():
-        return 0
-    return sum(pq.read_metadata(path).num_rows for path in base.rglob(PART_FILE))
+def stored_rows(output: Tree, api: str, table: str, account: Any) -> int:
+    """Rows of one account's table in the store, from the Parquet footers (no data is read)."""
+    column = family(api).account_column
+    total = 0
+    for parts in account_files(output, api, table, column, account):
+        with output.fs.open_input_file(output.path(*parts)) as handle:
+            total += pq.read_metadata(handle).num_rows
+    return total
 
 
-def account_entry(manifest: Manifest, manifest_path: Path) -> dict[str, Any]:
-    """One account's export figures from its manifest; rows stored are read from disk unless
-    the manifest has them (an incremental fold records the table's total)."""
-    output = manifest_path.parents[3]
+def account_entry(manifest: Manifest, output: Tree, manifest_at: str) -> dict[str, Any]:
+    """One account's export figures from its manifest; rows stored are read from the store
+    unless the manifest has them (an incremental fold records the table's total)."""
     api = manifest["api"]
-    account_dir = manifest_path.parent.name
     tables: dict[str, dict[str, Any]] = {}
     for name, written in sorted(manifest["tables"].items()):
         total = written.get("total_rows")
         tables[name] = {
             "rows_changed": written.get("rows", 0),
             "rows_stored": total if isinstance(total, int) else
-            stored_rows(output, api, name, account_dir),
+            stored_rows(output, api, name, manifest["account"]),
             "shrink_refused": bool(written.get("shrink_refused")),
             "incomplete": name in (manifest.get("incomplete") or {}),
         }
@@ -84,7 +84,7 @@ def account_entry(manifest: Manifest, manifest_path: Path) -> dict[str, Any]:
         "incomplete": sorted(manifest.get("incomplete") or {}),
         "not_written": list(manifest.get("not_written") or []),
         "rejected_rows": sum((manifest.get("rejects") or {}).values()),
-        "manifest": str(manifest_path),
+        "manifest": manifest_at,
     }
 
 

@@ -66,10 +66,10 @@ def test_export__no_duplicate_keys_after_two_runs(exported):
 
 
 def test_export__layout_is_partitioned_by_subdomain(exported):
-    """With the export, expect output/backpack/<table>/account=<subdomain>/part-0.parquet."""
+    """With the export, expect output/backpack/<table>/account-<subdomain>-000.parquet."""
     account = exported["box"].account
-    assert (exported["out"] / "backpack" / "pages" / f"account={account}" /
-            "part-0.parquet").is_file()
+    assert (exported["out"] / "backpack" / "pages" / f"account-{account}-000.parquet"
+            ).is_file()
 
 
 def test_export__no_503_and_requests_equal_the_minimum(exported):

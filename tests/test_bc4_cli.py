@@ -48,7 +48,8 @@ def test_cli__discovers_the_account_and_refreshes_an_expired_token(tmp_path):
         stored = json.loads(token_file.read_text())
         assert stored["access_token"] == box.credentials.token
     assert f"bc4 account {box.account_id}: ok" in proc.stdout
-    assert (tmp_path / "out" / "bc4" / "todos" / f"account_id={box.account_id}").is_dir()
+    assert (tmp_path / "out" / "bc4" / "todos" / f"account_id-{box.account_id}-000.parquet"
+            ).is_file()
     files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] + [tmp_path / "debug.log"]
     assert {".parquet", ".json", ".sqlite", ".log"} <= {p.suffix for p in files}
     leaks = [(p, s) for p in files for s in secrets if s.encode() in p.read_bytes()]

@@ -178,16 +178,16 @@ def test_chatbots__account_wide_once_without_the_posting_key(exported):
 
 
 def test_chatbots__project_partitions_of_an_older_layout_are_replaced(tmp_path):
-    """With chatbots stored per project by an earlier version, expect a full run to leave
-    only the account partition, each bot once."""
+    """With chatbots stored per project by an earlier version (Hive layout), expect a full
+    run in that layout to leave only the account partition, each bot once."""
     with Sandbox(api="bc4", size="tiny", rate_limit=None) as box:
-        run_export(config(box, tmp_path))
+        run_export(config(box, tmp_path, partition_by="project"))
         account = tmp_path / "bc4" / "chatbots" / f"account_id={box.account_id}"
         for project in (111, 222):  # what the per-campfire layout left behind
             old = account / f"project_id={project}"
             old.mkdir()
             (old / "part-0.parquet").write_bytes((account / "part-0.parquet").read_bytes())
-        result = run_export(config(box, tmp_path, full=True))
+        result = run_export(config(box, tmp_path, full=True, partition_by="project"))
         assert result.ok
         assert [p.name for p in account.iterdir()] == ["part-0.parquet"]
         ids = [r["id"] for r in rows(tmp_path, "chatbots")]

@@ -31,8 +31,9 @@ def document(proc: subprocess.CompletedProcess[str], name: str) -> dict:
 
 
 def parquet_rows(output: Path, api: str, account_dir: str) -> int:
+    stem = account_dir.replace("=", "-", 1)
     return sum(pq.read_metadata(p).num_rows for p in (output / api).glob(
-        f"*/{account_dir}/**/part-0.parquet"))
+        f"*/{stem}-*.parquet"))
 
 
 def box_args(box: Sandbox, output: Path, password: str | None = None) -> list[str]:

@@ -89,12 +89,12 @@ def test_later_run__a_failed_unit_never_replaces_stored_rows_with_partial_ones(
         tmp_path, export_to):
     """With an earlier complete run stored, expect a failed unit's partitions kept byte for
     byte (not replaced by the part of them that did arrive)."""
-    from transforms import parquet
+    from tests.stored import data_files
 
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
         assert export_to(box, tmp_path).ok
         project = mixed_project(tmp_path)
-        before = {p: p.read_bytes() for p in parquet.iter_parts(tmp_path, "bc2", "calendar_events")}
+        before = {p: p.read_bytes() for p in data_files(tmp_path, "bc2", "calendar_events")}
         assert before
         box.inject("503", rf"/projects/{project}/calendar_events/past\.json", times=100)
         result = export_to(box, tmp_path, retries=0, full=True)
@@ -111,14 +111,14 @@ def test_incremental__a_damaged_stored_partition_is_one_line_and_full_heals_it(
     import pyarrow.parquet as pq
     import pytest
 
-    from transforms import parquet
+    from tests.stored import data_files
     from transforms.errors import OutputError
 
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
         assert export_to(box, tmp_path).ok
-        damaged = next(iter(parquet.iter_parts(tmp_path, "bc2", "todos")))
+        damaged = data_files(tmp_path, "bc2", "todos")[0]
         damaged.write_bytes(b"not parquet at all")
-        before = {p: p.read_bytes() for p in (tmp_path / "bc2").rglob("part-0.parquet")}
+        before = {p: p.read_bytes() for p in (tmp_path / "bc2").rglob("*.parquet")}
         box.reset_log()
         with pytest.raises(OutputError) as stopped:
             export_to(box, tmp_path)

@@ -24,6 +24,7 @@ from tests.conftest import sandbox_config
 from transforms.store import fold, partitions, state
 from transforms.store.manifest import Manifest, latest_manifests
 from transforms.store.target import WHOLE_TABLE, Storage, Target
+from transforms.tree import Tree
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW_FIELDS = {"unwrap", "reshape", "row_ctx"}
@@ -96,9 +97,9 @@ def test_storage__takes_a_small_target_not_the_export_configuration() -> None:
         first = next(iter(inspect.signature(function).parameters.values()))
         assert first.annotation in ("Storage", Storage)
     fam = family("bc2")
-    target = Target(Path("/out"), "bc2", fam.account_column, 7)
-    assert target.own("_manifests") == Path("/out/bc2/_manifests/account_id=7")
-    assert state.state_file(target) == Path("/out/bc2/_state/account_id=7.json")
+    target = Target(Tree.local("/out"), "bc2", fam.account_column, 7)
+    assert target.own("_manifests") == ("bc2", "_manifests", "account_id=7")
+    assert str(state.state_file(target)) == "/out/bc2/_state/account_id=7.json"
 
 
 def test_lineage__a_failed_unit_taints_its_bucket_or_the_whole_table() -> None:
@@ -114,5 +115,5 @@ def test_lineage__a_failed_unit_taints_its_bucket_or_the_whole_table() -> None:
     account_wide = Outcome("people", "/people.json", {}, "boom")
     assert ("people", WHOLE_TABLE) in tainted_partitions(fam, [account_wide])
     assert "todos_project" in feeding(fam)["todos"]
-    assert storage_of(fam, Target(Path("/o"), "bc2", "account_id", 1),
+    assert storage_of(fam, Target(Tree.local("/o"), "bc2", "account_id", 1),
                       frozenset()).bucket == fam.bucket_column

@@ -56,7 +56,7 @@ def test_export__a_comment_without_id_goes_to_rejects_and_load_succeeds(tmp_path
     assert set(rejects) <= {"comments", "comments__attachments"} and rejects["comments"] >= 1
     comments = stored_tables(tmp_path, "bc2")["comments"]
     assert comments and all(row["id"] is not None for row in comments)
-    part = tmp_path / "bc2" / "_rejects" / f"account_id={box.account_id}" / "part-0.parquet"
+    part = tmp_path / "bc2" / "_rejects" / f"account_id-{box.account_id}-000.parquet"
     rows = pq.read_table(part).to_pylist()
     assert len(rows) == sum(rejects.values())
     rows = [r for r in rows if r["table"] == "comments"]

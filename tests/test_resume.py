@@ -104,7 +104,7 @@ def test_output__unwritable_mid_run_keeps_the_previous_output(tmp_path, monkeypa
 
     out = tmp_path / "out"
     export_to(tiny_sandbox, out)
-    before = {p: pq.read_metadata(p).num_rows for p in out.rglob("part-0.parquet")}
+    before = {p: pq.read_metadata(p).num_rows for p in out.rglob("[!.]*.parquet")}
     real = pq.write_table
     calls = {"n": 0}
 
@@ -118,7 +118,7 @@ def test_output__unwritable_mid_run_keeps_the_previous_output(tmp_path, monkeypa
     with pytest.raises(OutputError) as failed:
         export_to(tiny_sandbox, out, full=True)
     assert failed.value.exit_code == 5 and "No space left" in failed.value.one_line()
-    after = {p: pq.read_metadata(p).num_rows for p in out.rglob("part-0.parquet")}
+    after = {p: pq.read_metadata(p).num_rows for p in out.rglob("[!.]*.parquet")}
     assert after.keys() == before.keys() and after == before
     assert not [p for p in out.rglob("*.tmp")]
     monkeypatch.setattr(pq, "write_table", real)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import extract.export as export
@@ -21,12 +22,14 @@ import transforms.store.fold as fold
 from extract.run import storage_of
 from sandbox import Sandbox
 from tests.conftest import sandbox_config, stored_tables
+from tests.stored import data_files, rows_of_project
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
-from transforms import parquet
 from transforms.errors import PartialExportError
+from transforms.read import dataset
 from transforms.store.guard import RULE, Answers, StoreNotes, emptied, lost
 from transforms.store.target import Target
+from transforms.tree import Tree
 
 TODOS = r"/projects/\d+/todos\.json$"
 
@@ -56,13 +59,11 @@ def empty_answers(monkeypatch) -> Callable[[str], None]:
 
 
 def files(output: Path, api: str, table: str) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in parquet.iter_parts(output, api, table)}
+    return {p: p.read_bytes() for p in data_files(output, api, table)}
 
 
 def rows_of(output: Path, api: str, table: str) -> int:
-    import pyarrow.parquet as pq
-
-    return sum(pq.read_metadata(p).num_rows for p in parquet.iter_parts(output, api, table))
+    return sum(pq.read_metadata(p).num_rows for p in data_files(output, api, table))
 
 
 def test_full__empty_todo_listings_keep_the_stored_todos(tmp_path, empty_answers):
@@ -110,26 +111,27 @@ def test_full__empty_people_listing_keeps_the_stored_people(tmp_path, empty_answ
 
 def test_full__one_project_answering_empty_holds_its_partition(tmp_path, empty_answers):
     """With one project's todos.json answering [] (fewer than 10 rows lost), expect that
-    project's partition kept byte for byte, refused by partition, the others rewritten."""
+    project's stored rows kept exactly (lineage of the first run included), refused by
+    project, the other projects' rows rewritten by the second run."""
     with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
-        export.run_export(sandbox_config(box, tmp_path, cache=False))
-        stored = files(tmp_path, "bc2", "todos")
+        first = export.run_export(sandbox_config(box, tmp_path, cache=False))
         listed: dict[int, list[bool]] = {}  # open to-dos come from todos.json only
         for row in stored_tables(tmp_path, "bc2")["todos"]:
             listed.setdefault(row["project_id"], []).append(row["completed"])
         project = min((p for p, done in listed.items() if not any(done)),
                       key=lambda p: len(listed[p]))
+        stored = rows_of_project(tmp_path, "bc2", "todos", project)
         empty_answers(rf"/projects/{project}/todos\.json$")
         result = export.run_export(sandbox_config(box, tmp_path, cache=False, full=True))
     refused = result.manifest["shrink_refused"]
     assert [(r["table"], r["partition"]["project_id"]) for r in refused][:1] == \
         [("todos", project)]
     assert refused[0]["after"] == 0
-    held = {p: b for p, b in files(tmp_path, "bc2", "todos").items()
-            if f"project_id={project}" in str(p)}
-    assert held and all(stored[p] == b for p, b in held.items())
-    rewritten = [p for p in stored if f"project_id={project}" not in str(p)]
-    assert rewritten and all(p.is_file() for p in rewritten)
+    held = rows_of_project(tmp_path, "bc2", "todos", project)
+    assert held.num_rows and held.equals(stored)
+    assert set(held["_run_id"].to_pylist()) == {first.manifest["run_id"]}
+    runs = set(dataset(tmp_path, "bc2", "todos").to_table()["_run_id"].to_pylist())
+    assert runs == {first.manifest["run_id"], result.manifest["run_id"]}
 
 
 def test_full__bc4_empty_recordings_listing_keeps_every_row(tmp_path, empty_answers):
@@ -238,7 +240,7 @@ def test_fold__an_incremental_fold_that_empties_a_table_is_refused(tmp_path):
 
     fam = family("bc2")
     spec = fam.registry["todos"]
-    storage = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset())
+    storage = storage_of(fam, Target(Tree.local(tmp_path), "bc2", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 20})
     notes = StoreNotes()
     everything = pa.array([True] * 20)
@@ -253,7 +255,8 @@ def test_fold__an_incremental_fold_that_empties_a_table_is_refused(tmp_path):
     replaced = stored.slice(0, 15)  # removed rows that came back are not lost
     assert not fold._fold_refused(storage, spec, stored, replaced, most, stored, notes)
     assert [r.table for r in notes.refused] == ["todos", "todos"]
-    allowing = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset({"todos"}))
+    allowing = storage_of(fam, Target(Tree.local(tmp_path), "bc2", "account_id", 1),
+                          frozenset({"todos"}))
     assert not fold._fold_refused(allowing, spec, stored, empty, everything, empty,
                                     notes)
 
@@ -265,7 +268,7 @@ def test_fold__a_recrawled_bucket_answering_empty_is_refused_unless_events_said_
 
     fam = family("bc2")
     spec = fam.registry["todos"]
-    storage = storage_of(fam, Target(tmp_path, "bc2", "account_id", 1), frozenset())
+    storage = storage_of(fam, Target(Tree.local(tmp_path), "bc2", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 3 + [2] * 17})
     mask = pa.array([i < 3 for i in range(20)])
     empty = stored.slice(0, 0)
@@ -287,7 +290,7 @@ def test_fold__a_reconciled_status_list_answering_empty_is_refused_unless_counte
 
     fam = family("bc4")
     spec = fam.registry["todos"]
-    storage = storage_of(fam, Target(tmp_path, "bc4", "account_id", 1), frozenset())
+    storage = storage_of(fam, Target(Tree.local(tmp_path), "bc4", "account_id", 1), frozenset())
     stored = pa.table({"id": list(range(20)), "project_id": [1] * 20,
                        "status": ["archived"] * 2 + ["active"] * 18})
     mask = pa.array([i < 2 for i in range(20)])

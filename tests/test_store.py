@@ -17,6 +17,8 @@ from transforms.errors import OutputError
 from transforms.merge import merge_rows
 from transforms.schemas.bc2 import TABLES
 from transforms.shape import Shaper
+from transforms.store import layout
+from transforms.tree import Tree
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -74,14 +76,58 @@ def test_merge__rows_without_a_key_are_kept():
     assert sorted(merged["x"].to_pylist()) == ["a", "b", "c"]
 
 
-def write_todos(root, shaper):
+def write_todos(root, shaper, how=layout.PROJECT):
     for part in shaper.partitions("todos"):
-        directory = parquet.partition_dir(root, "bc2", part.table, part.mapping)
-        parquet.write_partition(directory, part.table, part.data)
+        where = layout.slot(how, "bc2", part.table, part.mapping)
+        layout.write(Tree.local(root), part.table, where, part.data)
+
+
+def test_layout__table_files_hold_every_column_typed_for_every_reader(tmp_path):
+    """In the default layout, expect one file per (table, account) named for the account,
+    with account_id and project_id inside it as int64: pandas (nullable), DuckDB and Polars
+    read them without knowing about partitions."""
+    rows = [{"id": 2, "position": None}, {"id": 1, "position": 3}]
+    write_todos(tmp_path, shaper_with(("todos", rows, False)), layout.TABLE)
+    root = tmp_path / "bc2" / "todos"
+    assert sorted(p.name for p in root.iterdir()) == ["account_id-1-000.parquet"]
+    frame = pd.read_parquet(root, dtype_backend="numpy_nullable")
+    assert {c: str(frame[c].dtype) for c in ("account_id", "project_id", "id", "position")} \
+        == {"account_id": "Int64", "project_id": "Int64", "id": "Int64", "position": "Int64"}
+    assert frame["id"].tolist() == [1, 2]  # sorted by project then key
+    got = duckdb.sql(f"select account_id, project_id, id from read_parquet('{root}/*.parquet')"
+                     " order by id").fetchall()
+    assert got == [(1, 3_000_000_123, 1), (1, 3_000_000_123, 2)]
+    assert pl.read_parquet(root)["project_id"].dtype == pl.Int64
+
+
+def test_layout__large_tables_split_into_ordered_files_and_a_fold_rewrites_only_changes(
+        tmp_path, monkeypatch):
+    """With files capped at 40 rows, expect 100 rows in three files in key order; writing the
+    same rows with one changed in the last file rewrites that file only; fewer rows drop the
+    files no longer needed."""
+    monkeypatch.setattr(layout, "MAX_ROWS", 40)
+    tree, spec = Tree.local(tmp_path), TABLES["todos"]
+    where = layout.slot(layout.TABLE, "bc2", spec, {"account_id": 1})
+    data = one(shaper_with(("todos", [{"id": i, "title": f"t{i}"} for i in range(100)],
+                            False)), "todos")
+    assert layout.write(tree, spec, where, data) == 3
+    files = sorted((tmp_path / "bc2" / "todos").iterdir())
+    assert [pq.read_metadata(f).num_rows for f in files] == [40, 40, 20]
+    assert pd.read_parquet(files[1])["id"].tolist() == list(range(40, 80))
+    before = {f.name: f.stat().st_ino for f in files}
+    changed = data.set_column(data.schema.get_field_index("title"), "title",
+                              pa.array([f"t{i}" for i in range(99)] + ["new"], pa.string()))
+    assert layout.write(tree, spec, where, changed, keep_equal=True) == 1
+    after = {f.name: f.stat().st_ino for f in (tmp_path / "bc2" / "todos").iterdir()}
+    assert [n for n in before if before[n] != after[n]] == ["account_id-1-002.parquet"]
+    layout.write(tree, spec, where, data.slice(0, 30))
+    assert [f.name for f in (tmp_path / "bc2" / "todos").iterdir()] == [
+        "account_id-1-000.parquet"]
 
 
 def test_parquet__layout_reads_back_with_typed_partitions(tmp_path):
-    """With one partition written, expect pandas, pyarrow, DuckDB and Polars to read it."""
+    """With one Hive partition written (--partition-by project), expect pandas, pyarrow,
+    DuckDB and Polars to read it."""
     write_todos(tmp_path, shaper_with(("todos", [{"id": 1}, {"id": 2}], False)))
     root = tmp_path / "bc2" / "todos"
     assert (root / "account_id=1" / "project_id=3000000123" / "part-0.parquet").is_file()
@@ -112,7 +158,7 @@ def test_parquet__temp_files_of_a_killed_run_are_swept(tmp_path):
     write_todos(tmp_path, shaper_with(("todos", [{"id": 1}], False)))
     directory = next((tmp_path / "bc2").rglob("part-0.parquet")).parent
     (directory / ".part-0.parquet.dead.tmp").write_bytes(b"half")
-    assert parquet.sweep_temp_files(tmp_path / "bc2") == 1
+    assert parquet.sweep_temp_files(Tree.local(tmp_path), ("bc2",)) == 1
     assert len(pd.read_parquet(tmp_path / "bc2" / "todos")) == 1
 
 
@@ -121,7 +167,7 @@ def test_parquet__unwritable_directory_is_a_clear_error(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     with pytest.raises(OutputError, match="not-a-dir/out is not writable"):
-        parquet.ensure_writable(blocker / "out")
+        parquet.ensure_writable(Tree.local(blocker / "out"))
 
 
 def test_parquet__failed_write_leaves_previous_version(tmp_path, monkeypatch):

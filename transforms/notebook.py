@@ -19,10 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from transforms.read import Tree, dataset, open_tree
+from transforms.read import dataset
 from transforms.store.location import Location
 from transforms.store.manifest import Manifest, latest_manifests
 from transforms.tables import TABLE_SETS, table_set
+from transforms.tree import Tree, open_tree
 from transforms.warehouse_sql import quote
 
 

@@ -11,8 +11,6 @@ code; DuckDB's ``httpfs`` extension is never needed, pyarrow does the reading.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -21,115 +19,48 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from transforms.schemas import CONTEXT_TYPES
-from transforms.store.location import Location, parse_location
+from transforms.store.layout import flat_account
 from transforms.tables import table_set
-
-
-@dataclass(frozen=True)
-class Tree:
-    """An export's root on a filesystem; ``shown`` is what messages and documents say (the
-    local path as given, or ``scheme://bucket/prefix``)."""
-
-    fs: pafs.FileSystem
-    base: str
-    shown: str
-
-    @classmethod
-    def local(cls, folder: Path | str) -> Tree:
-        return cls(pafs.LocalFileSystem(), os.path.abspath(folder), str(Path(folder)))
-
-    @property
-    def remote(self) -> bool:
-        return not isinstance(self.fs, pafs.LocalFileSystem)
-
-    @property
-    def folder(self) -> Path | None:
-        """The local folder, or None for a remote export."""
-        return None if self.remote else Path(self.shown)
-
-    def path(self, *parts: str) -> str:
-        """A path inside the export, in the filesystem's own terms."""
-        return "/".join([self.base.rstrip("/") or "/", *parts]) if parts else self.base
-
-    def show(self, *parts: str) -> str:
-        """A path inside the export as messages show it (a local one as pathlib would)."""
-        return str(Path(self.shown, *parts)) if not self.remote else "/".join([self.shown, *parts])
-
-    def is_dir(self, *parts: str) -> bool:
-        return self.fs.get_file_info(self.path(*parts)).type == pafs.FileType.Directory
-
-    def entries(self, *parts: str, recursive: bool = False) -> list[pafs.FileInfo]:
-        """What a folder holds; nothing when it is missing, unreadable or a file."""
-        selector = pafs.FileSelector(self.path(*parts), allow_not_found=True,
-                                     recursive=recursive)
-        try:
-            return list(self.fs.get_file_info(selector))
-        except (OSError, pa.ArrowException):
-            return []
-
-    def dirs(self, *parts: str) -> list[str]:
-        """Names of the sub-folders of a folder, sorted."""
-        return sorted(i.base_name for i in self.entries(*parts)
-                      if i.type == pafs.FileType.Directory)
-
-    def files(self, *parts: str) -> list[str]:
-        """Names of the files in a folder, sorted."""
-        return sorted(i.base_name for i in self.entries(*parts) if i.type == pafs.FileType.File)
-
-    def read_text(self, *parts: str) -> str:
-        """One file's text; FileNotFoundError when it is not there, on every store."""
-        path = self.path(*parts)
-        if self.fs.get_file_info(path).type != pafs.FileType.File:
-            raise FileNotFoundError(f"no file {self.show(*parts)}")
-        with self.fs.open_input_stream(path) as stream:
-            return stream.read().decode("utf-8")
-
-    def file(self, *parts: str) -> StoredFile:
-        return StoredFile(self, parts)
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """One file of a tree with the two things readers of a local ``Path`` ask of it
-    (``read_text`` and its name in messages), so a reader written for a path reads any store."""
-
-    tree: Tree
-    parts: tuple[str, ...]
-
-    def read_text(self, encoding: str = "utf-8") -> str:
-        return self.tree.read_text(*self.parts)
-
-    def __str__(self) -> str:
-        return self.tree.show(*self.parts)
-
-
-def open_tree(root: Tree | Location | Path | str) -> Tree:
-    """The export at ``root``: a Path is a local folder; a string is parsed like ``--output``
-    (a remote bucket is probed first: missing or unreachable is exit 5)."""
-    if isinstance(root, Tree):
-        return root
-    if isinstance(root, Path):
-        return Tree.local(root)
-    where = root if isinstance(root, Location) else parse_location(root)
-    if not where.remote:
-        return Tree.local(where.path)
-    return Tree(where.probe(), where.path, where.shown)
+from transforms.tree import Tree, open_tree
 
 
 def dataset(output: Tree | Path | str, api: str, table: str) -> ds.Dataset:
-    """A pyarrow dataset over one table of an export, partitions typed as declared."""
+    """A pyarrow dataset over one table of an export, in either layout, typed as declared."""
     tree = open_tree(output)
-    spec = table_set(api).registry[table]
+    tables = table_set(api)
+    spec = tables.registry[table]
     fields = [pa.field(c, CONTEXT_TYPES[c]) for c in spec.partition]
     partitioning = ds.partitioning(pa.schema(fields), flavor="hive")
-    root = tree.path(api, table)
-    found = ds.dataset(root, format="parquet", partitioning=partitioning, filesystem=tree.fs)
+    found = ds.dataset(table_files(tree, api, table, tables.account_column), format="parquet",
+                       partitioning=partitioning, filesystem=tree.fs,
+                       partition_base_dir=tree.path(api, table))
     schema = pa.unify_schemas([f.physical_schema for f in found.get_fragments()] or
-                              [spec.file_schema()])
+                              [spec.arrow_schema()])
     for field in fields:
         if field.name not in schema.names:
             schema = schema.append(field)
     return found.replace_schema(schema)  # the files already found: no second listing
+
+
+def table_files(tree: Tree, api: str, table: str, account_column: str) -> list[str]:
+    """The data files of a table: each account's ``table``-layout files, or its Hive folder
+    where it has none (an account both ways is mid-migration: its new files win, so no row
+    is read twice)."""
+    base = tree.path(api, table).rstrip("/") + "/"
+    flat: dict[str, str] = {}
+    hive: list[tuple[str, str]] = []
+    for info in tree.entries(api, table, recursive=True):
+        relative = info.path[len(base):].split("/")
+        if info.type != pafs.FileType.File or any(p.startswith((".", "_")) for p in relative) \
+                or not info.base_name.endswith(".parquet"):
+            continue
+        account = flat_account(info.base_name, account_column) if len(relative) == 1 else None
+        if account is not None:
+            flat[info.path] = account
+        elif len(relative) > 1:
+            hive.append((info.path, relative[0].partition("=")[2]))
+    migrated = set(flat.values())
+    return sorted([*flat, *(path for path, account in hive if account not in migrated)])
 
 
 def read_table(output: Tree | Path | str, api: str, table: str) -> pd.DataFrame:

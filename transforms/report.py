@@ -20,11 +20,11 @@ from transforms import report_charts as charts
 from transforms.errors import ConfigError
 from transforms.notebook import Export
 from transforms.parquet import atomic_write_bytes
-from transforms.read import Tree, open_tree
 from transforms.report_charts import clean
 from transforms.report_spec import Activity, Completion
 from transforms.store.manifest import Manifest
 from transforms.tables import table_set
+from transforms.tree import Tree, open_tree
 
 REPORT_FILE = "report.html"
 MONTHS = 24

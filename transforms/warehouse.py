@@ -26,8 +26,9 @@ import pyarrow.dataset as ds
 from transforms import warehouse_sql as sql
 from transforms.dictionary import column_notes
 from transforms.errors import ConfigError
-from transforms.read import Tree, dataset, open_tree
+from transforms.read import dataset
 from transforms.tables import TABLE_SETS, table_set
+from transforms.tree import Tree, open_tree
 from transforms.warehouse_types import UPGRADES, WarehouseError, canonical
 
 log = logging.getLogger(__name__)

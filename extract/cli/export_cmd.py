@@ -83,7 +83,7 @@ def run(steps: list[str] | None, opts: ExportOptions, command: str = "export") -
                 if box is not None:
                     result.manifest["sandbox_minimum_requests"] = \
                         box.minimum_requests() - before
-                entry = account_entry(result.manifest, result.manifest_path)
+                entry = account_entry(result.manifest, result.tree, result.manifest_at)
                 entries.append(entry)
                 if not as_json:
                     click.echo(summary_line(result, entry))

@@ -14,7 +14,7 @@ NEXT_RUN = {"full": "full export",
 def summary_line(result: ExportResult, entry: dict[str, Any] | None = None) -> str:
     """The human one-line summary; an incremental run says what changed and what is stored."""
     m = result.manifest
-    entry = entry or account_entry(m, result.manifest_path)
+    entry = entry or account_entry(m, result.tree, result.manifest_at)
     minimum = m.get("sandbox_minimum_requests")
     floor = f" (minimum {minimum:,})" if minimum else ""
     problems = [f"{len(m['failures'])} FAILED"] if m["failures"] else []
@@ -35,7 +35,7 @@ def summary_line(result: ExportResult, entry: dict[str, Any] | None = None) -> s
     return (f"{m['api']} account {m['account']}: {status}, {rows}, "
             f"{entry['requests']:,} requests{floor}, {entry['not_modified']:,} not modified, "
             f"{entry['retries']:,} retries, {entry['throttled']:,} throttled (429/503), "
-            f"{m['seconds']:.1f}s -> {result.manifest_path.parent.parent.parent}")
+            f"{m['seconds']:.1f}s -> {result.tree.shown}")
 
 
 def failure_line(result: ExportResult) -> str:
@@ -53,7 +53,7 @@ def failure_line(result: ExportResult) -> str:
         parts.append(f"{len(refused)} shrink(s) refused, first: {first['table']} would go "
                      f"from {first['before']:,} to {first['after']:,} rows; the stored rows "
                      f"were kept; re-run with --allow-shrink={names} if the deletion is real")
-    return "; ".join(parts) + f"; see {result.manifest_path}"
+    return "; ".join(parts) + f"; see {result.manifest_at}"
 
 
 def status_lines(entry: dict[str, Any]) -> list[str]:

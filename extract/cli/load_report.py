@@ -13,8 +13,8 @@ import click
 from extract.cli.app import cli
 from extract.cli.options import output_option
 from extract.families import FAMILIES
-from transforms.read import open_tree
 from transforms.store.location import Location
+from transforms.tree import open_tree
 
 
 @cli.command()

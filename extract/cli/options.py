@@ -19,6 +19,7 @@ from extract.http import DEFAULT_RETRIES, DEFAULT_RETRY_FOR, RateLimit
 from extract.pagination import DEFAULT_MAX_PAGES
 from extract.progress import LOG_EVERY
 from transforms.errors import ConfigError
+from transforms.store.layout import LAYOUTS, TABLE
 from transforms.store.location import Location, parse_location
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -46,6 +47,8 @@ class ExportOptions:
     use_sandbox: bool
     sandbox_size: str
     output: Location
+    partition_by: str
+    work_dir: Path | None
     workers: int
     rate_limit: str | None
     no_rate_limit: bool
@@ -170,7 +173,18 @@ SCOPE = (
                       "are given)."),
     click.option("--sandbox-size", type=click.Choice(SIZES), default="default",
                  show_default=True, help="Size of the sandbox account."),
-    output_option("Where to write"),
+    output_option("Where to write: a folder, or s3:// gs:// abfs:// (credentials from the "
+                  "cloud's standard chain)"),
+    click.option("--partition-by", "partition_by", type=click.Choice(LAYOUTS), default=TABLE,
+                 show_default=True,
+                 help="File layout: 'table' writes each table's rows of an account into "
+                      "right-sized files; 'project' keeps the Hive folders of earlier "
+                      "versions (project_id=P/part-0.parquet)."),
+    click.option("--work-dir", "work_dir", type=click.Path(file_okay=False, path_type=Path),
+                 envvar="BASECAMP_WORK_DIR",
+                 help="Local folder for the resume journal, HTTP cache and lock (default: "
+                      "the output when it is local, the user cache dir for a remote one) "
+                      "[env BASECAMP_WORK_DIR]."),
 )
 # How hard to ask, and what to show meanwhile.
 CLIENT = (
@@ -191,7 +205,7 @@ CLIENT = (
                  show_default=True, help="Page cap per listing (hitting it warns)."),
     click.option("--keep-raw", is_flag=True,
                  help="Keep every fetched page (decoded, in the resume journal's "
-                      "page format) under OUTPUT/API/_raw/RUN_ID."),
+                      "page format) under WORK_DIR/API/_raw/RUN_ID."),
     click.option("--progress/--no-progress", default=True, show_default=True,
                  help="Show progress on stderr: a bar on a terminal, otherwise a log line "
                       "every --progress-every seconds."),

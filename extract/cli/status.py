@@ -9,8 +9,8 @@ from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import status_lines
 from extract.cli.options import output_option
 from extract.summary import status_document
-from transforms.read import open_tree
 from transforms.store.location import Location
+from transforms.tree import open_tree
 
 
 @cli.command()

@@ -22,13 +22,13 @@ from extract.http import Credentials, RateLimit, require_safe_base_url
 from transforms.errors import ConfigError
 
 ACCOUNT_IN_URL = re.compile(r"/(\d+)(?:/api/v1)?/?$")
-WRITING = "writing to"
 
 
 def check_output(opts: ExportOptions) -> None:
-    """Before any request or sandbox: the output is a local folder, or a remote one is
-    checked (exit 5 when its bucket is missing or unreachable) and refused (exit 2)."""
-    opts.output.local_folder(WRITING)
+    """Before any request or sandbox: a remote output's bucket is there and these
+    credentials see it (exit 5 when it is missing or unreachable)."""
+    if opts.output.remote:
+        opts.output.probe()
 
 
 @contextmanager
@@ -73,7 +73,8 @@ def export_config(steps: list[str] | None, opts: ExportOptions,
     return ExportConfig(
         account_id=account, timezone=opts.timezone, base_url=base_url.rstrip("/"),
         user_agent=user_agent, credentials=credentials,
-        output=opts.output.local_folder(WRITING), api=opts.api, steps=steps,
+        output=opts.output if opts.output.remote else opts.output.path, api=opts.api,
+        steps=steps, partition_by=opts.partition_by, work_dir=opts.work_dir,
         workers=opts.workers, rate_limit=_rate(fam, opts), cache=not opts.no_cache,
         max_pages=opts.max_pages, keep_raw=opts.keep_raw,
         retries=opts.retries, retry_for=opts.retry_for, grant=grant,

@@ -14,6 +14,7 @@ from tests.hostile.cases import (
     tables,
     warnings,
 )
+from tests.stored import data_files
 
 
 def test_damaged__corrupt_http_cache_is_moved_aside(bc2, seeded, bc2_calm):
@@ -37,7 +38,7 @@ def test_damaged__corrupt_parquet_partition_before_an_incremental_run(bc2, seede
                                                                       bc2_calm):
     """With one todos partition overwritten by garbage, expect the incremental run to rebuild
     the table (exit 0, todos healed) or say one line naming the file and --full (exit 5)."""
-    part = sorted((seeded / "bc2" / "todos").rglob("part-0.parquet"))[0]
+    part = data_files(seeded, "bc2", "todos")[0]
     part.write_bytes(b"garbage, not parquet")
     proc = bc2.export(seeded)
     assert_no_traceback(proc)

@@ -65,8 +65,9 @@ def test_parse__refused_in_one_line_without_the_secret(given, piece):
 def test_local_folder__a_local_path_is_returned_as_given(tmp_path: Path):
     """Expect a plain local path to come back unchanged (relative stays relative): local
     outputs behave exactly as before."""
-    assert parse_location("out/here").local_folder("writing to") == Path("out/here")
-    assert parse_location(f"file://{tmp_path}").local_folder("writing to") == tmp_path
+    assert parse_location("out/here").path == "out/here"
+    assert not parse_location("out/here").remote
+    assert Path(parse_location(f"file://{tmp_path}").path) == tmp_path
 
 
 class _Unreachable:

@@ -1,9 +1,8 @@
-"""A real S3 server on loopback (moto), and what ``export`` does with an ``s3://`` output today.
+"""A real S3 server on loopback (moto), and what ``export`` does with an ``s3://`` output.
 
-Until the store writes through ``pyarrow.fs`` (the next step of issue 14) a reachable remote
-output is refused by ``export``, exit 2, before any request and with nothing written anywhere;
-a missing or unreachable bucket is exit 5 naming the bucket; an unsupported scheme is exit 2.
-Reading an ``s3://`` export (open_export, status, load, report) is tested in test_s3_read.py.
+A reachable bucket is written through ``pyarrow.fs``; a missing or unreachable bucket is exit 5
+naming the bucket, an unsupported scheme exit 2, both before any request. Reading an ``s3://``
+export (open_export, status, load, report) is tested in test_s3_read.py.
 """
 
 from __future__ import annotations
@@ -110,29 +109,23 @@ def test_export__unsupported_scheme_is_exit_2_before_any_request(tmp_path, outpu
     assert list(tmp_path.iterdir()) == []
 
 
-def test_export__reachable_s3_output_is_refused_and_nothing_written(s3, tmp_path):
-    """The silent wrong write of main: expect exit 2 saying s3:// is not supported yet, no
-    request to the API, the bucket still empty and no `s3:` folder in the cwd."""
-    with scripted([{"status": 200, "body": []}]) as script:
-        proc = cli(tmp_path, s3.env, *api_export(script.origin, s3.uri("basecamp")))
-    assert proc.returncode == 2, proc.stderr
-    line = one_error_line(proc)
-    assert "s3:// outputs is not supported yet" in line and s3.uri("basecamp") in line
-    assert script.hits == []
-    assert s3.keys() == []
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_export__sandbox_default_is_not_started_for_a_refused_output(s3, tmp_path):
-    """Without credentials the export would run the built-in sandbox; expect the refusal to
-    come first (no sandbox notice), with --json still one failed document."""
-    proc = cli(tmp_path, s3.env, "--json", "export", "-o", s3.uri(), "--no-progress")
-    assert proc.returncode == 2, proc.stderr
-    assert "sandbox" not in proc.stderr
+def test_export__into_s3_writes_the_layout_and_nothing_local(s3, tmp_path):
+    """With `-o s3://bucket/prefix` and the built-in sandbox, expect exit 0, one --json
+    document saying ok with the URI, the tables as objects under the prefix (the journal
+    and lock in --work-dir, not in the bucket) and no `s3:` folder in the cwd."""
+    work = tmp_path / "work"
+    proc = cli(tmp_path, s3.env, "--json", "export", "--sandbox", "--sandbox-size", "tiny",
+               "-o", s3.uri("lake"), "--work-dir", str(work), "--no-progress")
+    assert proc.returncode == 0, proc.stderr
     document = json.loads(proc.stdout)
-    assert document["exit_code"] == 2 and "not supported yet" in document["error"]
-    assert s3.keys() == []
-    assert list(tmp_path.iterdir()) == []
+    (account,) = document["accounts"]
+    assert account["status"] == "ok" and account["rows_stored"] > 0
+    assert account["manifest"].startswith(s3.uri("lake/bc2/_manifests/"))
+    keys = [k for k in s3.keys() if not k.endswith("/")]  # noqa: SIM118 (a method)
+    assert f"lake/bc2/todos/account_id-{account['account']}-000.parquet" in keys
+    assert not [k for k in keys if "/_runs/" in k or "/_locks/" in k or ".tmp" in k]
+    assert (work / "bc2" / "_locks").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
 
 
 def test_export__file_uri_writes_like_a_local_path(tiny_sandbox, tmp_path):

@@ -13,6 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from tests.stored import data_files
+
 POSTGRES_ENV = "BASECAMP_TEST_POSTGRES_URL"
 
 
@@ -61,7 +63,7 @@ def count(target: str, table: str) -> int:
 
 def rewrite_partition(out: Path, table: str, change) -> Path:
     """Apply ``change`` (pa.Table -> pa.Table) to the first Parquet file of ``table``."""
-    path = sorted((out / "bc2" / table).rglob("part-0.parquet"))[0]
+    path = data_files(out, "bc2", table)[0]
     pq.write_table(change(pq.read_table(path)), path)
     return path
 

@@ -15,6 +15,7 @@ from extract.export import run_export
 from extract.families import family
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
+from tests.stored import data_files
 from tests.test_cli import assert_one_line_error, run_cli
 from tests.warehouse.db import (
     column_types,
@@ -95,10 +96,11 @@ def test_load__changed_account_updates_and_adds_rows(tmp_path, target):
 
 
 def test_load__drift_column_is_added(export_dir, target):
-    """With a new column in one Parquet file, expect ALTER TABLE ADD COLUMN and its values."""
+    """With a new column in one Parquet file (set on its first row), expect ALTER TABLE ADD
+    COLUMN and its values."""
     load_export(export_dir, target)
     rewrite_partition(export_dir, "todos", lambda t: t.append_column(
-        "priority", pa.array(["high"] * t.num_rows, pa.string())))
+        "priority", pa.array(["high"] + [None] * (t.num_rows - 1), pa.string())))
     result = load_export(export_dir, target)
     todos = next(t for t in result.tables if t.table == "todos")
     assert todos.added_columns == ("priority",) and todos.new_rows == 0
@@ -127,15 +129,16 @@ def test_load__failure_mid_table_keeps_previous_state(export_dir, target):
     snapshot = query(target, "SELECT id, content FROM bc2.todos ORDER BY id")
     victim = snapshot[0][0]
     spec = family("bc2").registry["todos"]
-    path = sorted((export_dir / "bc2" / "todos").rglob("part-0.parquet"))[0]
+    path = data_files(export_dir, "bc2", "todos")[0]
     good = pq.read_table(path).slice(0, 1)
     ids = pa.array([victim, None], pa.int64())
-    broken = pa.concat_tables([good, good]).set_column(0, "id", ids)
+    both = pa.concat_tables([good, good])
+    broken = both.set_column(both.schema.get_field_index("id"), "id", ids)
     broken = broken.set_column(broken.schema.get_field_index("content"), "content",
                                pa.array(["changed", "changed"]))
     broken = broken.append_column("oops", pa.array(["x", "y"]))
     assert broken.schema.field("id").type == spec.file_schema().field("id").type
-    pq.write_table(broken, path.with_name("part-1.parquet"))
+    pq.write_table(broken, path.with_name(path.name.replace("-000.", "-001.")))
     rewrite_partition(export_dir, "projects", lambda t: t.set_column(
         t.schema.get_field_index("name"), "name", pa.array(["Renamed"] * t.num_rows)))
     with pytest.raises(WarehouseError, match=r"bc2\.todos: .*(?i:null)"):

@@ -16,10 +16,12 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import parquet, upsert
+from transforms import upsert
 from transforms.schemas import Table
 from transforms.shape import Shaper
+from transforms.store import layout
 from transforms.store.guard import RULE, Refusal, StoreNotes, emptied, lost
+from transforms.store.layout import PROJECT, Slot
 from transforms.store.partitions import WRITERS, store_table
 from transforms.store.stored import read_stored
 from transforms.store.target import WHOLE_TABLE, Storage, Tainted
@@ -59,7 +61,8 @@ def store_incremental(storage: Storage, shaper: Shaper, tainted: Tainted, scope:
                     if {"id", "title", "updated_at"} <= set(rows.column_names)
                     for i, t in zip(rows["id"].to_pylist(), rows["title"].to_pylist(),
                                     strict=True) if i is not None and t is not None}
-    names += sorted(_with_parent_titles(storage, scope) - set(names) - scope.tables)
+    names += sorted((_with_parent_titles(storage, scope) | _migrating(storage))
+                    - set(names) - scope.tables)
     new.update({n: registry[n].file_schema().empty_table() for n in names if n not in new
                 and n not in scope.tables})
     final: dict[str, pa.Table] = {}
@@ -82,9 +85,17 @@ def _with_parent_titles(storage: Storage, scope: FoldScope) -> set[str]:
     """Stored tables whose rows copy a parent's title: a retitled parent touches them."""
     if not scope.titles:
         return set()
-    root = storage.target.output / storage.target.api
+    target = storage.target
     return {name for name, spec in storage.registry.items()
-            if "parent__title" in spec.columns and (root / name).is_dir()}
+            if "parent__title" in spec.columns and target.tree.is_dir(target.api, name)}
+
+
+def _migrating(storage: Storage) -> set[str]:
+    """Tables whose stored rows of this account are in the other layout (an older version's
+    Hive folders): the fold rewrites them in this run's layout even when nothing changed."""
+    target = storage.target
+    return {name for name, spec in storage.registry.items()
+            if layout.legacy(target.tree, target.layout, target.api, spec, target.partition)}
 
 
 def _merged(shaper: Shaper, name: str) -> pa.Table:
@@ -103,8 +114,9 @@ def _fold_table(storage: Storage, name: str, rows: pa.Table,
     if spec is None:
         return {"rows": 0, "partitions": 0, "kept_partitions": 0}
     target = storage.target
-    existing = parquet.existing_partitions(target.output, target.api, spec, target.partition)
-    stored = read_stored(target, name, existing)
+    where = (target.tree, target.layout, target.api, spec, target.partition)
+    existing, old = layout.existing(*where), layout.legacy(*where)
+    stored = read_stored(target, name, bool(existing or old))
     link = upsert.parent_link(storage.registry, spec)
     if link and link[0] in new:
         # A child list goes with its parent row: only children of the parent rows this run
@@ -124,7 +136,8 @@ def _fold_table(storage: Storage, name: str, rows: pa.Table,
     retitled = 0
     if stored is not None and scope.titles:
         stored, retitled = upsert.retitle_parents(stored, scope.titles)
-    if rows.num_rows == 0 and not retitled and (mask is None or not pc.any(mask).as_py()):
+    if rows.num_rows == 0 and not retitled and old is None and (
+            mask is None or not pc.any(mask).as_py()):
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing)}
     combined = upsert.fold(stored, rows, mask)
     bucketed = name in scope.bucket_tables and not link
@@ -133,17 +146,29 @@ def _fold_table(storage: Storage, name: str, rows: pa.Table,
         return {"rows": 0, "partitions": 0, "kept_partitions": len(existing),
                 "shrink_refused": True}
     final[name] = combined
-    fresh = set()
-    count = 0
+    fresh, files = _write_folded(storage, spec, combined, existing)
+    if old is not None:
+        layout.remove(target.tree, old)
+    return {"rows": rows.num_rows, "partitions": len(fresh), "files": files,
+            "kept_partitions": 0, "total_rows": combined.num_rows}
+
+
+def _write_folded(storage: Storage, spec: Table, combined: pa.Table,
+                  existing: set[Slot]) -> tuple[set[Slot], int]:
+    """Write a folded table in the run's layout; files whose rows did not change stay."""
+    target = storage.target
+    if target.layout != PROJECT:
+        where = layout.account_slot(target.layout, target.api, spec, target.partition)
+        return {where}, layout.write(target.tree, spec, where, combined, keep_equal=True)
+    fresh: set[Slot] = set()
+    files = 0
     for values, part in upsert.partitions_of(spec, combined):
-        directory = parquet.partition_dir(target.output, target.api, spec, values)
-        parquet.write_partition(directory, spec, part)
-        fresh.add(directory)
-        count += part.num_rows
-    for directory in existing - fresh:
-        parquet.remove_partition(directory)
-    return {"rows": rows.num_rows, "partitions": len(fresh), "kept_partitions": 0,
-            "total_rows": count}
+        where = layout.slot(PROJECT, target.api, spec, values)
+        files += layout.write(target.tree, spec, where, part, keep_equal=True)
+        fresh.add(where)
+    for where in existing - fresh:
+        layout.remove(target.tree, where)
+    return fresh, files
 
 
 def _fold_refused(storage: Storage, spec: Table, stored: pa.Table | None,

@@ -7,10 +7,8 @@ credentials and endpoints come only from each cloud's standard chain (for S3: th
 variables, ``AWS_ENDPOINT_URL`` for S3-compatible stores, profiles), never from our flags or
 from the URI itself: a URI carrying a password or options is refused without being echoed.
 
-Reading a remote export goes through ``pyarrow.fs`` (``transforms.read.open_tree``: open_export,
-status, load, report). The store still writes through ``pathlib`` (issue 14 moves it onto
-``pyarrow.fs``), so ``export`` refuses a reachable remote output for now;
-``Location.local_folder`` says so in one line.
+Reading and writing go through ``pyarrow.fs`` (``transforms.tree``), so export, open_export,
+status, load and report work the same on a local folder and a bucket.
 """
 
 from __future__ import annotations
@@ -112,15 +110,6 @@ class Location:
         if info.type != pafs.FileType.Directory:
             raise OutputError(f"{where} is not a bucket")
         return store
-
-    def local_folder(self, doing: str) -> Path:
-        """The output as a local folder; a remote one is checked, then refused until the store
-        works through ``pyarrow.fs`` (issue 14), with nothing written anywhere."""
-        if not self.remote:
-            return Path(self.path)
-        self.probe()
-        raise ConfigError(f"{doing} {self.scheme}:// outputs is not supported yet (issue 14); "
-                          f"{self.shown} was not touched; use a local path")
 
 
 def parse_location(text: str | Path) -> Location:

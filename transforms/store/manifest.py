@@ -12,9 +12,8 @@ import json
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
-from transforms import parquet
-from transforms.read import Tree, open_tree
 from transforms.store.target import Target
+from transforms.tree import Tree, open_tree
 
 FOLDER = "_manifests"
 LATEST = "latest.json"
@@ -34,7 +33,8 @@ class Http(TypedDict):
 
 
 class Written(TypedDict):
-    """One table of the run: rows written and partitions written and kept.
+    """One table of the run: rows written, slots (an account's table, or a Hive partition)
+    written and kept, and the Parquet files written.
 
     ``total_rows`` is the table's rows after an incremental fold; ``kept_partitions`` is -1
     where a failed unit kept a table from being folded."""
@@ -42,6 +42,7 @@ class Written(TypedDict):
     rows: int
     partitions: int
     kept_partitions: int
+    files: NotRequired[int]
     total_rows: NotRequired[int]
     shrink_refused: NotRequired[bool]
 
@@ -109,14 +110,15 @@ def ok(manifest: Manifest) -> bool:
     return not manifest["failures"] and not manifest.get("shrink_refused")
 
 
-def write_manifest(target: Target, manifest: Manifest) -> Path:
-    """Write the run's manifest and make it the account's latest; the run's file's path."""
+def write_manifest(target: Target, manifest: Manifest) -> str:
+    """Write the run's manifest and make it the account's latest; where the run's file is
+    (a local path, or its URI)."""
     folder = target.own(FOLDER)
     payload = json.dumps(manifest, indent=2, default=str).encode()
-    path = folder / f"{manifest['run_id']}.json"
-    parquet.atomic_write_bytes(path, payload)
-    parquet.atomic_write_bytes(folder / LATEST, payload)
-    return path
+    name = f"{manifest['run_id']}.json"
+    target.tree.write_bytes((*folder, name), payload)
+    target.tree.write_bytes((*folder, LATEST), payload)
+    return target.tree.show(*folder, name)
 
 
 def read_manifest(path: Path) -> Manifest:

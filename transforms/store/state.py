@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from transforms import parquet
 from transforms.errors import ConfigError
 from transforms.store.target import Target
+from transforms.tree import StoredFile
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +47,17 @@ def state_path(output: Path, api: str, column: str, account: Any) -> Path:
     return output / api / "_state" / f"{column}={account}.json"
 
 
-def state_file(target: Target) -> Path:
-    return state_path(target.output, target.api, target.account_column, target.account)
+def state_file(target: Target) -> StoredFile:
+    """The account's state file, in the export's store."""
+    return target.tree.file(target.api, "_state", f"{target.account_dir}.json")
 
 
 class TextFile(Protocol):
     """What reading state needs of its file: a local ``Path`` or a file in any store."""
 
     def read_text(self, encoding: str = "utf-8") -> str: ...
+
+    def is_file(self) -> bool: ...
 
 
 def load_state(path: TextFile) -> SyncState | None:
@@ -82,11 +85,11 @@ def _damaged(path: TextFile, reason: str) -> DamagedState:
                         "(or delete the file) to start it afresh")
 
 
-def save_state(path: Path, state: SyncState) -> None:
-    parquet.atomic_write_bytes(path, json.dumps(asdict(state), indent=2, default=str).encode())
+def save_state(path: StoredFile, state: SyncState) -> None:
+    path.tree.write_bytes(path.parts, json.dumps(asdict(state), indent=2, default=str).encode())
 
 
-def sync_state(path: Path, full: bool) -> SyncState:
+def sync_state(path: TextFile, full: bool) -> SyncState:
     """The stored state; a damaged file stops the run unless ``--full`` starts it afresh."""
     try:
         return load_state(path) or SyncState()

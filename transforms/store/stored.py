@@ -2,46 +2,45 @@
 
 Only the account's own rows are read (a filter on its partition column), and only the columns
 asked for. A file that cannot be read is an ``OutputError`` naming it: ``--full`` rebuilds it.
+Either layout is read (``transforms.read.dataset`` prefers an account's ``table``-layout files
+where a Hive folder of it is left too).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transforms import parquet
 from transforms.errors import OutputError
 from transforms.read import dataset
 from transforms.schemas import Registry
+from transforms.store import layout
 from transforms.store.target import Target
 
 
-def read_stored(target: Target, name: str, existing: set[Path],
+def read_stored(target: Target, name: str, existing: bool,
                 columns: list[str] | None = None) -> pa.Table | None:
     """This account's stored rows of one table (only ``columns`` when given)."""
     if not existing:
         return None
     try:
-        found = dataset(target.output, target.api, name)
+        found = dataset(target.tree, target.api, name)
         wanted = None if columns is None else [c for c in columns if c in found.schema.names]
         return found.to_table(columns=wanted,
                               filter=ds.field(target.account_column) == target.account)
     except (pa.ArrowException, OSError) as exc:
-        raise unreadable(target.output / target.api / name, exc) from None
+        raise unreadable(target.tree.show(target.api, name), exc) from None
 
 
 def stored_columns(target: Target, registry: Registry, name: str,
                    columns: list[str]) -> pa.Table | None:
     """Some columns of one stored table of this account (for a feed's change checks)."""
-    spec = registry.get(name)
-    if spec is None:
+    if name not in registry:
         return None
-    existing = parquet.existing_partitions(target.output, target.api, spec, target.partition)
-    return read_stored(target, name, existing, columns)
+    files = layout.account_files(target.tree, target.api, name, target.account_column,
+                                 target.account)
+    return read_stored(target, name, bool(files), columns)
 
 
 def check_stored(target: Target, registry: Registry) -> None:
@@ -51,29 +50,18 @@ def check_stored(target: Target, registry: Registry) -> None:
     line naming it, as nothing can be folded into rows that cannot be read. ``--full``
     rewrites it from the API.
     """
+    tree = target.tree
     for spec in registry.values():
-        for directory in sorted(parquet.existing_partitions(target.output, target.api, spec,
-                                                            target.partition)):
-            path = directory / parquet.PART_FILE
-            if not path.is_file():
-                continue
+        for parts in layout.account_files(tree, target.api, spec.name, target.account_column,
+                                          target.account):
             try:
-                pq.read_metadata(path)
+                with tree.fs.open_input_file(tree.path(*parts)) as handle:
+                    pq.read_metadata(handle)
             except (pa.ArrowException, OSError) as exc:
-                raise unreadable(path, exc) from None
+                raise unreadable(tree.show(*parts), exc) from None
 
 
-def unreadable(path: Path, exc: BaseException) -> OutputError:
+def unreadable(shown: str, exc: BaseException) -> OutputError:
     reason = " ".join(str(exc).split())[:160]
-    return OutputError(f"stored partition {path} cannot be read ({reason}); run again with "
+    return OutputError(f"stored file {shown} cannot be read ({reason}); run again with "
                        "--full to rebuild it from the API")
-
-
-def values_of(directory: Path) -> dict[str, Any]:
-    """The partition values a partition folder's path names (``project_id=7`` -> 7)."""
-    values: dict[str, Any] = {}
-    for part in directory.parts:
-        if "=" in part:
-            column, _, value = part.partition("=")
-            values[column] = int(value) if value.lstrip("-").isdigit() else value
-    return values

@@ -8,27 +8,26 @@ The rules are in ``transforms.store.guard``; this module reads the account's sto
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import parquet
 from transforms.errors import OutputError
 from transforms.schemas import Table
 from transforms.shape import Partition
 from transforms.store.guard import RULE, Refusal, StoreNotes, emptied, lost
-from transforms.store.stored import read_stored, values_of
+from transforms.store.stored import read_stored
 from transforms.store.target import WHOLE_TABLE, Storage, Tainted
 
 log = logging.getLogger(__name__)
 
-Verdict = tuple[bool, set[Path]]  # (refuse the whole table, stored partitions to hold)
+Verdict = tuple[bool, set[Any]]  # (refuse the whole table, projects whose stored rows stay)
 
 
-def guard_table(storage: Storage, spec: Table, parts: list[Partition], existing: set[Path],
+def guard_table(storage: Storage, spec: Table, parts: list[Partition], existing: bool,
                 tainted: Tainted, notes: StoreNotes) -> Verdict:
-    """(refuse the whole table, stored partitions to hold) under the shrink guard.
+    """(refuse the whole table, projects whose stored rows stay) under the shrink guard.
 
     Only this account's stored keys are read. Partitions a failed unit feeds are kept anyway
     and left out of the comparison.
@@ -43,11 +42,11 @@ def guard_table(storage: Storage, spec: Table, parts: list[Partition], existing:
     if parent:
         # A child list arrives inside its parent's record: the parent row that came back says
         # what the list is now, so a child table only follows its parent's refusals.
-        return False, _held_with_parent(storage, spec, existing, notes)
+        return False, _held_with_parent(storage, spec, notes)
     return _compare(storage, spec, parts, existing, tainted, notes)
 
 
-def _compare(storage: Storage, spec: Table, parts: list[Partition], existing: set[Path],
+def _compare(storage: Storage, spec: Table, parts: list[Partition], existing: bool,
              tainted: Tainted, notes: StoreNotes) -> Verdict:
     """A top-level table: the whole of it against the rule, then each group emptied."""
     name, bucket = spec.name, storage.bucket
@@ -85,11 +84,11 @@ def _compare(storage: Storage, spec: Table, parts: list[Partition], existing: se
 
 def _emptied_groups(storage: Storage, spec: Table, stored: pa.Table, new_rows: pa.Table,
                     group: list[str], notes: StoreNotes) -> Verdict:
-    """Groups (a project's partition, a status list) that lost every row from a listing
-    that was asked: a bucket partition is held, any other group holds the whole table."""
+    """Groups (a project's rows, a status list) that lost every row from a listing that was
+    asked: a project's stored rows are held, any other group holds the whole table."""
     target, name = storage.target, spec.name
     feeding = storage.endpoints_into(name)
-    held: set[Path] = set()
+    held: set[Any] = set()
     whole = False
     for values, count in emptied(stored, new_rows, list(spec.key), group):
         bucket = values.get(storage.bucket)
@@ -97,7 +96,7 @@ def _emptied_groups(storage: Storage, spec: Table, stored: pa.Table, new_rows: p
             continue  # the project itself is gone: its rows go with it
         partition = {**target.partition, **values}
         if storage.bucketed(spec.partition):
-            held.add(parquet.partition_dir(target.output, target.api, spec, partition))
+            held.add(bucket)
             notes.refused_parts.add((name, bucket))
         else:
             whole = True
@@ -107,21 +106,17 @@ def _emptied_groups(storage: Storage, spec: Table, stored: pa.Table, new_rows: p
     return whole, held
 
 
-def _held_with_parent(storage: Storage, spec: Table, existing: set[Path],
-                      notes: StoreNotes) -> set[Path]:
-    """A child table's stored bucket partitions whose parent partition the guard holds."""
-    held: set[Path] = set()
+def _held_with_parent(storage: Storage, spec: Table, notes: StoreNotes) -> set[Any]:
+    """The projects whose parent rows the guard holds: a child list stays with them."""
     if not storage.bucketed(spec.partition):
-        return held
-    for directory in existing:
-        bucket = values_of(directory).get(storage.bucket)
-        if (spec.child_of, bucket) in notes.refused_parts:
-            notes.refused_parts.add((spec.name, bucket))
-            held.add(directory)
+        return set()
+    held = {bucket for table, bucket in notes.refused_parts
+            if table == spec.child_of and bucket != WHOLE_TABLE}
+    notes.refused_parts.update((spec.name, bucket) for bucket in held)
     return held
 
 
-def _stored_keys(storage: Storage, name: str, existing: set[Path],
+def _stored_keys(storage: Storage, name: str, existing: bool,
                  columns: list[str]) -> pa.Table | None:
     """This account's stored key columns of one table; None when they cannot be read (a
     full run then replaces the unreadable files, which heals them)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from transforms.schemas import Registry
+from transforms.store.layout import TABLE
+from transforms.tree import Tree
 
 WHOLE_TABLE = "*"
 EVERY_TABLE = "*"
@@ -24,12 +25,14 @@ Tainted = set[tuple[str, Any]]
 
 @dataclass(frozen=True)
 class Target:
-    """One account's corner of an output folder: ``<output>/<api>/<table>/<column>=<account>``."""
+    """One account's corner of an export: its files of each table under ``<output>/<api>/``,
+    in the layout the run writes (``transforms.store.layout``)."""
 
-    output: Path
+    tree: Tree
     api: str
     account_column: str
     account: int | str
+    layout: str = TABLE
 
     @property
     def account_dir(self) -> str:
@@ -40,9 +43,9 @@ class Target:
         """The account's partition values, the start of every partition of its tables."""
         return {self.account_column: self.account}
 
-    def own(self, folder: str) -> Path:
-        """This account's entry of one of the export's own folders (``_runs``, ``_manifests``)."""
-        return self.output / self.api / folder / self.account_dir
+    def own(self, folder: str) -> tuple[str, ...]:
+        """This account's entry of one of the export's own folders (``_manifests``)."""
+        return (self.api, folder, self.account_dir)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,200 @@
+"""The storage contract: which files hold one account's rows of a table.
+
+``table`` (the default): one set of files per (table, account), no Hive folders::
+
+    <output>/<api>/<table>/<account column>-<account>-<NNN>.parquet
+
+Every column is inside the file (the account column and ``project_id`` as int64 too), so any
+reader gets the declared types without knowing about partitions. Rows are sorted by the
+declared partition columns (the account, then ``project_id``) and then the key; a new file
+starts every ``MAX_ROWS`` rows or about ``MAX_BYTES``, and row groups are small enough for a
+``project_id`` filter to skip by statistics.
+
+``project`` (``--partition-by project``): the Hive layout of earlier versions, one file per
+partition, partition columns only in folder names::
+
+    <output>/<api>/<table>/<account column>=<account>/[project_id=<P>/]part-0.parquet
+
+A ``Slot`` is one unit of replacement: all files of one account's table (``table``), or of
+one partition (``project``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms import parquet
+from transforms.schemas import Table
+from transforms.tree import Tree
+
+TABLE, PROJECT = "table", "project"
+LAYOUTS = (TABLE, PROJECT)
+MAX_ROWS = 1_000_000
+MAX_BYTES = 128 * 1024 * 1024
+FLAT = re.compile(r"^(?P<stem>.+)-(?P<index>\d{3,})\.parquet$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The files of one account's table (``table`` layout) or of one Hive partition."""
+
+    api: str
+    table: str
+    values: tuple[tuple[str, Any], ...]
+    hive: bool
+
+    @property
+    def mapping(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    @property
+    def folder(self) -> tuple[str, ...]:
+        hive = tuple(f"{c}={v}" for c, v in self.values) if self.hive else ()
+        return (self.api, self.table, *hive)
+
+    @property
+    def stem(self) -> str:
+        (column, value), = self.values[:1]
+        return f"{column}-{value}"
+
+    def name(self, index: int) -> str:
+        return parquet.PART_FILE if self.hive else f"{self.stem}-{index:03d}.parquet"
+
+    def files(self, tree: Tree) -> list[str]:
+        """Names of the files this slot holds now, in order."""
+        if self.hive:
+            return [parquet.PART_FILE] if tree.is_file(*self.folder, parquet.PART_FILE) else []
+        return [n for n in tree.files(*self.folder) if _stem(n) == self.stem]
+
+
+def _stem(name: str) -> str | None:
+    found = FLAT.match(name)
+    return found.group("stem") if found else None
+
+
+def slot(layout: str, api: str, spec: Table, values: Mapping[str, Any]) -> Slot:
+    """The slot of ``values`` (the account's, plus the project's in the Hive layout)."""
+    columns = spec.partition if layout == PROJECT else spec.partition[:1]
+    return Slot(api, spec.name, tuple((c, values[c]) for c in columns), layout == PROJECT)
+
+
+def account_slot(layout: str, api: str, spec: Table, account: Mapping[str, Any]) -> Slot:
+    """The account's own slot: all of its rows (``table``), its account partition (Hive)."""
+    return Slot(api, spec.name, tuple(account.items()), layout == PROJECT)
+
+
+def existing(tree: Tree, layout: str, api: str, spec: Table,
+             account: Mapping[str, Any]) -> set[Slot]:
+    """The account's slots of ``spec`` that hold files, in this layout."""
+    if layout == PROJECT:
+        found = set()
+        for folder in parquet.existing_partitions(tree, api, spec, account):
+            values = tuple(_value(p) for p in folder[2:])
+            found.add(Slot(api, spec.name, values, True))
+        return found
+    own = account_slot(TABLE, api, spec, account)
+    return {own} if own.files(tree) else set()
+
+
+def legacy(tree: Tree, layout: str, api: str, spec: Table,
+           account: Mapping[str, Any]) -> Slot | None:
+    """The account's files of ``spec`` in the other layout: an output of an older version
+    (Hive folders) or of an earlier ``--partition-by``, replaced by this run's files (removed
+    once they are in)."""
+    other = account_slot(TABLE if layout == PROJECT else PROJECT, api, spec, account)
+    if other.hive:
+        return other if tree.is_dir(*other.folder) else None
+    return other if other.files(tree) else None
+
+
+def _value(part: str) -> tuple[str, Any]:
+    column, _, value = part.partition("=")
+    return column, int(value) if value.lstrip("-").isdigit() else value
+
+
+def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
+          keep_equal: bool = False) -> int:
+    """Replace the slot's files with ``data``; the number of files written.
+
+    Rows are sorted by partition then key and cut into files of at most ``MAX_ROWS`` rows or
+    about ``MAX_BYTES``. With ``keep_equal`` (a fold), a file whose rows did not change is not
+    rewritten. Files the slot no longer needs are removed after the new ones are in.
+    """
+    if data.num_rows == 0:
+        remove(tree, where)
+        return 0
+    if where.hive:
+        data = data.drop_columns([c for c in spec.partition if c in data.column_names])
+    order = [c for c in (*spec.partition, *spec.key) if c in data.column_names]
+    data = data.sort_by([(c, "ascending") for c in order]) if order else data
+    before = where.files(tree)
+    names = []
+    written = 0
+    for index, chunk in enumerate(_chunks(data)):
+        name = where.name(index)
+        names.append(name)
+        if keep_equal and name in before and _same(tree, (*where.folder, name), chunk):
+            continue
+        parquet.write_file(tree, (*where.folder, name), chunk)
+        written += 1
+    for name in before:
+        if name not in names:
+            tree.remove(*where.folder, name)
+    return written
+
+
+def _chunks(data: pa.Table) -> Iterator[pa.Table]:
+    per_row = data.nbytes / max(data.num_rows, 1)
+    size = max(1, min(MAX_ROWS, int(MAX_BYTES / max(per_row, 1.0))))
+    for offset in range(0, data.num_rows, size):
+        yield data.slice(offset, size)
+
+
+def _same(tree: Tree, parts: tuple[str, ...], chunk: pa.Table) -> bool:
+    """The stored file already holds exactly these rows (lineage columns included)."""
+    try:
+        with tree.fs.open_input_file(tree.path(*parts)) as handle:
+            stored = pq.read_table(handle)
+    except (OSError, pa.ArrowException):
+        return False
+    if stored.num_rows != chunk.num_rows or set(stored.column_names) != set(
+            chunk.column_names):
+        return False
+    try:
+        return stored.select(chunk.column_names).cast(chunk.schema).equals(chunk)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return False
+
+
+def remove(tree: Tree, where: Slot) -> None:
+    """Remove the slot's files (the Hive layout: its folder)."""
+    if where.hive:
+        tree.remove(*where.folder)
+        return
+    for name in where.files(tree):
+        tree.remove(*where.folder, name)
+
+
+def account_files(tree: Tree, api: str, table: str, column: str,
+                  account: Any) -> list[tuple[str, ...]]:
+    """Every data file of one account's table, in either layout (status, damage checks)."""
+    stem = f"{column}-{account}"
+    flat = [(api, table, n) for n in tree.files(api, table) if _stem(n) == stem]
+    base = tree.path(api, table, f"{column}={account}").rstrip("/") + "/"
+    hive = [(api, table, f"{column}={account}", *i.path[len(base):].split("/"))
+            for i in tree.entries(api, table, f"{column}={account}", recursive=True)
+            if i.base_name == parquet.PART_FILE]
+    return flat + sorted(hive)
+
+
+def flat_account(name: str, column: str) -> str | None:
+    """The account a ``table``-layout file name is for (as text), or None."""
+    stem = _stem(name)
+    prefix = f"{column}-"
+    return stem[len(prefix):] if stem and stem.startswith(prefix) else None

@@ -55,8 +55,12 @@ def work_dir(config: ExportConfig, tree: Tree) -> Path:
     """Where a run keeps its local files (resume journal, HTTP cache, lock, ``--keep-raw``
     pages): ``--work-dir``; else the output itself when it is local; else a folder of the
     user's cache dir named for the remote output, so a rerun finds its journal again."""
-    if config.work_dir is not None:
-        return Path(config.work_dir)
+    return Path(config.work_dir) if config.work_dir is not None else default_work_dir(tree)
+
+
+def default_work_dir(tree: Tree) -> Path:
+    """The output itself when it is local; else a folder of the user's cache dir named for
+    the remote output."""
     if tree.folder is not None:
         return tree.folder
     digest = hashlib.sha256(tree.shown.encode()).hexdigest()[:16]

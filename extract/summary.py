@@ -14,8 +14,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from extract.config import default_work_dir
 from extract.families import FAMILIES, family
-from extract.journal import JOURNAL, pending
+from extract.journal import pending
 from transforms.errors import PartialExportError
 from transforms.store.layout import account_files
 from transforms.store.manifest import FOLDER, LATEST, Manifest, ok
@@ -152,15 +153,9 @@ def status_entry(output: Tree, api: str, account: str) -> dict[str, Any]:
 
 
 def _pending(output: Tree, api: str, account: str) -> int:
-    """Units an interrupted run completed: a local journal as ``pending`` reads it; in a
-    remote tree, the same journal file if one was copied there."""
-    if output.folder is not None:
-        return pending(output.folder / api / "_runs" / account)
-    try:
-        text = output.read_text(api, "_runs", account, JOURNAL)
-    except (OSError, ValueError):
-        return 0
-    return sum(1 for line in text.splitlines() if line.strip())
+    """Units an interrupted run completed, from the journal in the output's default work dir
+    (the output itself when it is local; see ``extract.config.default_work_dir``)."""
+    return pending(default_work_dir(output) / api / "_runs" / account)
 
 
 def _last_attempt(output: Tree, api: str, account: str) -> dict[str, Any] | None:

@@ -155,11 +155,13 @@ class Shaper:
     def table_names(self) -> list[str]:
         return sorted(set(self._batches) | set(self._pending))
 
-    def partitions(self, name: str) -> Iterator[Partition]:
+    def partitions(self, name: str, depth: int | None = None) -> Iterator[Partition]:
         """Merged rows of each partition of ``name``, in partition order.
 
         Keys are unique across a table's partitions, so the merge runs once per table; the
         partitions are then contiguous slices of the result sorted by partition and key.
+        ``depth`` groups by the first partition columns only (1: one slice per account, still
+        sorted by project then key), for layouts that keep a whole account in one slot.
         """
         with self._lock:
             self._flush(name)
@@ -167,9 +169,12 @@ class Shaper:
         if not batches:
             return
         spec = self.normalizer.table(name)
-        columns = list(spec.partition)
+        columns = list(spec.partition)[:depth]
         merged = merge_rows(spec, _unify(batches)).sort_by(
-            [(c, "ascending") for c in (*columns, *spec.key)])
+            [(c, "ascending") for c in (*spec.partition, *spec.key)])
+        if not columns:
+            yield Partition(spec, (), merged)
+            return
         runs = merged.select(columns).group_by(columns, use_threads=False).aggregate(
             [([], "count_all")])
         order = runs.sort_by([(c, "ascending") for c in columns]).to_pylist()

@@ -99,11 +99,9 @@ def _migrating(storage: Storage) -> set[str]:
 
 
 def _merged(shaper: Shaper, name: str) -> pa.Table:
-    parts = [p.data for p in shaper.partitions(name)]
+    parts = [p.data for p in shaper.partitions(name, 0)]
     shaper.release(name)
-    spec = shaper.normalizer.table(name)
-    return pa.concat_tables(parts, promote_options="permissive") if parts else \
-        spec.file_schema().empty_table()
+    return parts[0] if parts else shaper.normalizer.table(name).file_schema().empty_table()
 
 
 def _fold_table(storage: Storage, name: str, rows: pa.Table,

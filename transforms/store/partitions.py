@@ -94,11 +94,12 @@ def _submit_table(storage: Storage, shaper: Shaper, name: str, tainted: Tainted,
                   writers: ThreadPoolExecutor, notes: StoreNotes) -> _TableWrite:
     target = storage.target
     spec = shaper.normalizer.table(name)
-    parts: list[Partition] = list(shaper.partitions(name))
+    whole = target.layout != PROJECT
+    parts: list[Partition] = list(shaper.partitions(name, 1 if whole else None))
     shaper.release(name)
     where = (target.tree, target.layout, target.api, spec, target.partition)
     write = _TableWrite(name, spec, layout.existing(*where), layout.legacy(*where),
-                        storage.may_shrink(name), whole=target.layout != PROJECT)
+                        storage.may_shrink(name), whole=whole)
     write.refused, held = guard_table(storage, spec, parts, write.stored, tainted, notes)
     if write.whole:
         _submit_whole(storage, write, parts, held, tainted, writers)
@@ -136,8 +137,9 @@ def _submit_whole(storage: Storage, write: _TableWrite, parts: list[Partition],
         log.warning("%s: no rows this run; kept the rows stored by earlier runs", name)
         write.kept = 1
         return
-    data = pa.concat_tables([p.data for p in parts], promote_options="permissive") \
-        if parts else spec.arrow_schema().empty_table()
+    data = parts[0].data if len(parts) == 1 else pa.concat_tables(
+        [p.data for p in parts], promote_options="permissive") if parts else \
+        spec.arrow_schema().empty_table()
     holds = held | {b for t, b in tainted if t == name and b != WHOLE_TABLE} \
         if storage.bucketed(spec.partition) else set()
     write.rows = data.num_rows

@@ -3,8 +3,9 @@
 Kinds:
 
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
-- ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format),
-  the CPU path alone (timed around the call);
+- ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format)
+  into a given output and layout, the CPU path alone (timed around the call);
+- ``scan``: DuckDB over an export's files vs the same rows in one file (``bench.scan``);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
 - ``sdk``: the official ``basecamp-sdk`` listing loops (``bench.peers.run_sdk``).
 
@@ -87,17 +88,24 @@ def export(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def shape(spec: dict[str, Any]) -> dict[str, Any]:
+    """The CPU path into ``spec["output"]`` in the layout ``spec["partition_by"]`` names."""
     from extract.export import shape_from_raw
 
-    raw = Path(spec["raw"])
+    raw, out = Path(spec["raw"]), Path(spec["output"])
     pages = len(list(raw.glob("*.json")))
-    with tempfile.TemporaryDirectory(prefix="bench-shape-") as out:
-        started = time.monotonic()
-        written = shape_from_raw(raw, Path(out), spec["api"])
-        seconds = time.monotonic() - started
+    started = time.monotonic()
+    written = shape_from_raw(raw, out, spec["api"], partition_by=spec["partition_by"])
+    seconds = time.monotonic() - started
     rows = sum(t["rows"] for t in written.values())
     return {"seconds": round(seconds, 3), "rows": rows, "pages": pages,
             "records_per_s": round(rows / seconds) if seconds > 0 else None}
+
+
+def scan(spec: dict[str, Any]) -> dict[str, Any]:
+    from bench.scan import scan_layouts
+
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as work:
+        return {"layouts": scan_layouts(spec, Path(work))}
 
 
 def dlt(spec: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +127,7 @@ def sdk(spec: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-JOBS = {"export": export, "shape": shape, "dlt": dlt, "sdk": sdk}
+JOBS = {"export": export, "shape": shape, "scan": scan, "dlt": dlt, "sdk": sdk}
 
 
 def main(argv: list[str]) -> int:

@@ -6,8 +6,17 @@ instead of comparing family names. Adding a family to the bench is one entry her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
+
+
+@dataclass(frozen=True)
+class Scan:
+    """How the bench scans a table with DuckDB: group by ``group_by``, count and max(``time``)."""
+
+    group_by: str
+    time: str
 
 
 @dataclass(frozen=True)
@@ -25,10 +34,20 @@ class Profile:
     # requests of a peer's container walk over ours.
     judge_efficiency: bool = False
     judge_walk: bool = False
+    # Tables DuckDB reads from the export's files and from one compacted file (issue 14).
+    scans: Mapping[str, Scan] = field(default_factory=dict)
+    # Whether the CPU path's speed-up over the old layout (>= 3x) is judged for this family.
+    judge_cpu_speedup: bool = False
 
 
 PROFILES: dict[str, Profile] = {
-    "bc2": Profile(peers=("dlt",), login="password", judge_efficiency=True),
-    "bc4": Profile(peers=("dlt", "sdk"), login="oauth", judge_efficiency=True, judge_walk=True),
+    # BC2 comments carry their project as ``bucket_id`` (no project_id column).
+    "bc2": Profile(peers=("dlt",), login="password", judge_efficiency=True,
+                   scans={"todos": Scan("project_id", "updated_at"),
+                          "comments": Scan("bucket_id", "updated_at")}),
+    "bc4": Profile(peers=("dlt", "sdk"), login="oauth", judge_efficiency=True, judge_walk=True,
+                   scans={"todos": Scan("project_id", "updated_at"),
+                          "comments": Scan("project_id", "updated_at")},
+                   judge_cpu_speedup=True),
     "backpack": Profile(account_attr="account", calendar_limit=(10, 5.0)),
 }

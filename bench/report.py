@@ -43,6 +43,8 @@ def render(result: dict[str, Any]) -> str:
     lines += _runs(apis)
     lines += _ratios(apis)
     lines += _coverage(apis)
+    lines += _files(apis)
+    lines += _duckdb(apis)
     lines += _targets(apis)
     return "\n".join(lines)
 
@@ -61,15 +63,74 @@ def _runs(apis: dict[str, Any]) -> list[str]:
                      _fmt(rerun.get("throttled_429")), _fmt(rerun.get("unavailable_503")),
                      _fmt(rerun.get("retries")), _fmt(rerun.get("peak_rss_mb"), ".0f"),
                      rerun_note])
-        cpu_note = (f"{_fmt(cpu.get('rows'), ',')} rows, "
-                    f"{_fmt(cpu.get('records_per_s'), ',')} rec/s" if "error" not in cpu
-                    else "ERROR " + cpu["error"][:60])
-        runs.append([api, "cpu path", "-", "-", "-", _fmt(cpu.get("seconds"), ".2f"), "-", "-",
-                     "-", "-", "-", _fmt(cpu.get("peak_rss_mb"), ".0f"), cpu_note])
+        runs.append(_cpu_row(api, "cpu path", cpu, ""))
+        if "cpu_path_project" in out:
+            speedup = f"; default layout {_fmt(out.get('cpu_path_speedup'))}x faster"
+            runs.append(_cpu_row(api, "cpu (project)", out["cpu_path_project"], speedup))
         for peer, found in out.get("peers", {}).items():
             runs.append(_run_row(api, peer, found, found.get("minimum_requests")))
     return _table(["api", "run", "requests", "minimum", "req/min", "seconds", "floor s",
                    "eff %", "429", "503", "retries", "rss MB", "notes"], runs)
+
+
+def _cpu_row(api: str, name: str, cpu: dict[str, Any], extra: str) -> list[str]:
+    """One CPU-path line: its layout's median run (seconds of every run in the notes)."""
+    if "error" in cpu:
+        note = "ERROR " + cpu["error"][:60]
+    else:
+        runs = "/".join(_fmt(s, ".2f") for s in cpu.get("runs_s", []))
+        note = (f"{_fmt(cpu.get('rows'), ',')} rows, {_fmt(cpu.get('records_per_s'), ',')} "
+                f"rec/s (runs {runs or '-'} s){extra}")
+    return [api, name, "-", "-", "-", _fmt(cpu.get("seconds"), ".2f"), "-", "-", "-", "-", "-",
+            _fmt(cpu.get("peak_rss_mb"), ".0f"), note]
+
+
+def _files(apis: dict[str, Any]) -> list[str]:
+    """Files per table and rows per file, per family and layout, with the worst big tables."""
+    rows = []
+    for api, out in apis.items():
+        for layout, f in out.get("files", {}).items():
+            if "error" in f:
+                rows.append([api, layout, *["-"] * 5, "ERROR " + f["error"][:60]])
+                continue
+            worst = ", ".join(f"{w['table']} {_fmt(w['median_rows_per_file'], 'g')}/"
+                              f"{w['files']}" for w in f["worst"])
+            rows.append([api, layout, _fmt(f["files"], ","), _fmt(f["rows"], ","),
+                         _fmt(f["median_rows_per_file"], "g"),
+                         _fmt(f["median_rows_per_file_big_tables"], "g"),
+                         _fmt(f["files_under_10_rows_pct"], ".1f"), worst or "-"])
+    if not rows:
+        return []
+    return ["", "files and rows per file (median; big = tables of >= 1,000 rows; worst big "
+                "tables as table median/files)",
+            *_table(["api", "layout", "files", "rows", "median", "median big", "<10 rows %",
+                     "worst big tables"], rows)]
+
+
+def _duckdb(apis: dict[str, Any]) -> list[str]:
+    """DuckDB over each layout's files vs the same rows in one file (median ms)."""
+    rows = []
+    for api, out in apis.items():
+        scanned = out.get("duckdb", {})
+        if "error" in scanned:
+            rows.append([api, "-", "-", "-", "-", "-", "-", "-", "ERROR " + scanned["error"][:60]])
+        for layout, tables in scanned.get("layouts", {}).items():
+            for table, found in tables.items():
+                rows += _scan_rows(api, layout, table, found)
+    if not rows:
+        return []
+    return ["", "DuckDB read_parquet: the export's files vs one compacted file (median ms; "
+                "ratio = files / one file)",
+            *_table(["api", "layout", "table", "query", "files", "files ms", "1 file ms",
+                     "ratio", "same answer"], rows)]
+
+
+def _scan_rows(api: str, layout: str, table: str, found: dict[str, Any]) -> list[list[str]]:
+    if "error" in found:
+        return [[api, layout, table, "-", "-", "-", "-", "-", "ERROR " + found["error"][:60]]]
+    return [[api, layout, table, query, _fmt(found["files"]), _fmt(q["files_ms"], ".2f"),
+             _fmt(q["one_file_ms"], ".2f"), _fmt(q["ratio"], ".2f"), _fmt(q["same_answer"])]
+            for query, q in found.items() if isinstance(q, dict)]
 
 
 def _ratios(apis: dict[str, Any]) -> list[str]:

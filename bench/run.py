@@ -27,29 +27,20 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.lake import measure_lake
 from bench.measure import run_job
 from bench.peers import DLT_COVERS, SDK_COVERS
 from bench.profiles import PROFILES
+from bench.targets import ratio, targets
 from bench.truth import truth_counts
 from extract.families import family
 from sandbox import Sandbox
 from sandbox.registry import DEFAULT_RATE_LIMITS
 
 UA = "basecamp-extract bench (bench@example.com)"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APIS = tuple(PROFILES)
 CALENDAR_PREFIX = "/calendar"
-
-# name -> (target, comparison, description)
-TARGETS = {
-    "efficiency_pct": (90.0, ">=", "wall time within 90% of the rate-limit floor (bc2, bc4)"),
-    "requests_vs_minimum": (1.05, "<=", "requests <= 1.05 x the sandbox oracle's minimum"),
-    "walk_over_ours": (10.0, ">=", "bc4: >= 10x fewer requests than a peer's container walk"),
-    "records_per_s": (50_000, ">=", "CPU path (shape_from_raw) >= 50,000 records/s"),
-    "peak_rss_mb": (300.0, "<=", "peak RSS of our export <= 300 MB at size large"),
-    "rerun_pct": (1.0, "<=", "re-run with nothing changed <= 1% of the full run's requests"),
-}
-
 
 def versions() -> dict[str, str | None]:
     found: dict[str, str | None] = {}
@@ -68,12 +59,6 @@ def log_stats(box: Sandbox) -> dict[str, Any]:
     return {"requests": len(entries), "status": dict(sorted(statuses.items())),
             "throttled_429": statuses.get("429", 0), "unavailable_503": statuses.get("503", 0),
             "calendar_requests": calendar, "minimum_requests": box.minimum_requests()}
-
-
-def ratio(a: float | None, b: float | None, digits: int = 3) -> float | None:
-    if a is None or not b:
-        return None
-    return round(a / b, digits)
 
 
 class Bench:
@@ -155,9 +140,8 @@ class Bench:
             ours = self.measure_ours(api, box, spec | {"keep_raw": True})
             out["ours"] = ours
             if ours.get("raw"):
-                self.say(f"[{api}] CPU path: shape_from_raw over {ours['raw']} ...")
-                out["cpu_path"] = run_job("shape", {"api": api, "raw": ours["raw"]},
-                                          timeout=self.job_timeout)
+                out |= measure_lake(api, ours["raw"], Path(spec["output"]), Path(tmp),
+                                    self.job_timeout, self.say)
             else:
                 out["cpu_path"] = {"error": "no raw spool (the export failed)"}
             self.settle(api)
@@ -293,40 +277,6 @@ def coverage(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 row[peer] = found["rows_by_truth_table"].get(name)
         table[name] = row
     return table
-
-
-def _check(name: str, value: float | None, applies: bool = True,
-           note: str | None = None) -> dict[str, Any]:
-    target, op, what = TARGETS[name]
-    met = None
-    if value is not None and applies:
-        met = value >= target if op == ">=" else value <= target
-    found = {"value": value, "target": f"{op} {target:g}", "met": met, "what": what}
-    if note:
-        found["note"] = note
-    return found
-
-
-def targets(api: str, size: str, out: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    ours, rerun, cpu = out.get("ours", {}), out.get("rerun", {}), out.get("cpu_path", {})
-    found = {
-        "requests_vs_minimum": _check("requests_vs_minimum", ours.get("requests_vs_minimum")),
-        "records_per_s": _check("records_per_s", cpu.get("records_per_s")),
-        "rerun_pct": _check("rerun_pct", rerun.get("requests_pct_of_full")),
-        "peak_rss_mb": _check("peak_rss_mb", ours.get("peak_rss_mb"), size == "large",
-                              None if size == "large" else "judged only at size large"),
-    }
-    if PROFILES[api].judge_efficiency:
-        found["efficiency_pct"] = _check(
-            "efficiency_pct", ours.get("efficiency_pct"), size == "default",
-            None if size == "default" else "judged only at size default")
-    if PROFILES[api].judge_walk:
-        walks = [p["requests"] for p in out.get("peers", {}).values()
-                 if "error" not in p and p.get("requests")]
-        found["walk_over_ours"] = _check(
-            "walk_over_ours", ratio(max(walks), ours.get("requests"), 2) if walks else None,
-            note=None if walks else "no peer ran")
-    return found
 
 
 def _cpus() -> int | None:

@@ -7,10 +7,17 @@ reports its targets, it does not enforce them.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from bench.cli import main
+from bench.files import file_stats
+from bench.scan import QUERIES, scan_layouts
+from bench.targets import lake_targets
 
 RUN_KEYS = {"requests", "minimum_requests", "requests_vs_minimum", "seconds", "floor_s",
             "efficiency_pct", "throttled_429", "unavailable_503", "retries", "peak_rss_mb",
@@ -59,3 +66,70 @@ def test_bench__family_facts_come_from_the_profiles(result):
                if "calendar_rate_limit" in section["sandbox"]}
     assert limited == {"backpack"}
     assert result["apis"]["backpack"]["sandbox"]["calendar_rate_limit"] == [10, 0.25]
+
+
+def _write(folder: Path, name: str, rows: int, project: int = 1) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({
+        "id": pa.array(range(rows), pa.int64()),
+        "project_id": pa.array([project + i % 2 for i in range(rows)], pa.int64()),
+        "updated_at": pa.array([datetime(2026, 1, 1 + i % 28, tzinfo=UTC) for i in range(rows)],
+                               pa.timestamp("us", tz="UTC")),
+    }), folder / name)
+
+
+def test_file_stats__counts_files_rows_and_the_worst_big_tables(tmp_path):
+    """With todos in three files (600, 600, 10 rows) and comments in one of 5 rows, expect 4
+    files, the medians over all files and over the big table only, and todos listed worst;
+    the export's own folders and unknown folders are not tables."""
+    for n, rows in enumerate((600, 600, 10)):
+        _write(tmp_path / "bc4" / "todos", f"account_id-5-{n:03d}.parquet", rows)
+    _write(tmp_path / "bc4" / "comments", "account_id-5-000.parquet", 5)
+    _write(tmp_path / "bc4" / "_runs", "x.parquet", 3)
+    _write(tmp_path / "bc4" / "not_a_table", "x.parquet", 3)
+    stats = file_stats(tmp_path, "bc4")
+    assert (stats["files"], stats["rows"], stats["tables"]) == (4, 1215, 2)
+    assert stats["median_rows_per_file"] == 305  # of 5, 10, 600, 600
+    assert stats["files_under_10_rows_pct"] == 25.0
+    assert (stats["big_tables"], stats["median_rows_per_file_big_tables"]) == (1, 600)
+    assert stats["worst_big_table_median"] == 600
+    assert stats["worst"] == [{"table": "todos", "files": 3, "rows": 1210,
+                               "median_rows_per_file": 600}]
+    assert stats["per_table"]["comments"] == {"files": 1, "rows": 5, "median_rows_per_file": 5}
+
+
+def test_scan__files_and_one_file_give_the_same_answers(tmp_path):
+    """With todos in two files, expect both queries timed over the files and over one compacted
+    file of the same rows, with equal answers and a ratio."""
+    _write(tmp_path / "bc4" / "todos", "account_id-5-000.parquet", 30, project=1)
+    _write(tmp_path / "bc4" / "todos", "account_id-5-001.parquet", 20, project=3)
+    spec = {"api": "bc4", "repeat": 2, "scans": {"todos": ["project_id", "updated_at"]},
+            "outputs": {"table": {"path": str(tmp_path), "hive": False}}}
+    work = tmp_path / "work"
+    work.mkdir()
+    found = scan_layouts(spec, work)["table"]["todos"]
+    assert (found["files"], found["rows"]) == (2, 50)
+    for query in QUERIES:
+        assert found[query]["same_answer"] is True
+        assert found[query]["ratio"] > 0
+    assert pq.read_metadata(work / "table-todos.parquet").num_rows == 50
+
+
+LAKE = {"files": {"table": {"big_tables": 2, "worst_big_table_median": 800}},
+        "duckdb": {"layouts": {"table": {"todos": {"files": 3, "count": {"ratio": 1.2},
+                                                   "group_by": {"ratio": 1.7}}}}},
+        "cpu_path_speedup": 3.4}
+
+
+def test_lake_targets__judged_where_the_issue_asks():
+    """With a worst big table at 800 rows a file, a worst DuckDB ratio of 1.7 and a 3.4x CPU
+    path, expect at size large: rows per file and DuckDB missed, the speed-up not judged (size
+    default only); at size default: the speed-up met for bc4 and not asked of bc2."""
+    large = lake_targets("bc4", "large", LAKE)
+    assert (large["rows_per_file"]["value"], large["rows_per_file"]["met"]) == (800, False)
+    assert (large["duckdb_ratio"]["value"], large["duckdb_ratio"]["met"]) == (1.7, False)
+    assert large["cpu_speedup"]["met"] is None
+    assert lake_targets("bc4", "default", LAKE)["cpu_speedup"]["met"] is True
+    assert lake_targets("bc4", "default", LAKE)["duckdb_ratio"]["met"] is None
+    assert "cpu_speedup" not in lake_targets("bc2", "default", LAKE)
+    assert "duckdb_ratio" not in lake_targets("backpack", "large", LAKE)

@@ -1,0 +1,93 @@
+"""Issue 14's figures for one family, measured after our export from its ``--keep-raw`` spool.
+
+- **CPU path** per layout: ``shape_from_raw`` into the default layout (``partition_by="table"``)
+  and the old one (``"project"``, Hive folders), each in its own job process, ``SHAPE_RUNS``
+  times with the layouts alternating, so a load that comes and goes on the machine hits both
+  alike; each layout's median run is reported, and the speed-up of the default over the old.
+- **Files**: files per table and rows per file of our export (default layout) and of the old
+  layout's CPU-path output (``bench.files``).
+- **DuckDB**: the family's ``Profile.scans`` over both outputs vs one compacted file
+  (``bench.scan``, one job process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.files import file_stats
+from bench.measure import run_job
+from bench.profiles import PROFILES
+from bench.targets import ratio
+
+# --partition-by value -> whether its tables sit in Hive folders (partition columns in names)
+LAYOUTS = {"table": False, "project": True}
+DEFAULT_LAYOUT, OLD_LAYOUT = "table", "project"
+SHAPE_RUNS = 3
+SCAN_REPEAT = 7
+
+
+def cpu_paths(api: str, raw: str, work: Path, timeout: float
+              ) -> dict[str, tuple[dict[str, Any], Path | None]]:
+    """Per layout: the median CPU-path run (with every run's seconds) and where it wrote."""
+    runs: dict[str, list[tuple[dict[str, Any], Path]]] = {layout: [] for layout in LAYOUTS}
+    for n in range(SHAPE_RUNS):
+        for layout in LAYOUTS:
+            out = work / f"shape-{layout}-{n}"
+            job = run_job("shape", {"api": api, "raw": raw, "output": str(out),
+                                    "partition_by": layout}, timeout=timeout)
+            runs[layout].append((job, out))
+    return {layout: _median_run(layout, found) for layout, found in runs.items()}
+
+
+def _median_run(layout: str, runs: list[tuple[dict[str, Any], Path]]
+                ) -> tuple[dict[str, Any], Path | None]:
+    failed = [job for job, _ in runs if "error" in job]
+    if failed:
+        return {**failed[0], "partition_by": layout}, None
+    ordered = sorted(runs, key=lambda run: run[0]["seconds"])
+    job, out = ordered[len(ordered) // 2]
+    return {**job, "partition_by": layout, "runs_s": [j["seconds"] for j, _ in runs]}, out
+
+
+def _files(outputs: dict[str, Path], api: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for layout, output in outputs.items():
+        try:
+            found[layout] = file_stats(output, api)
+        except Exception as exc:  # a figure that cannot be taken is a result, not a crash
+            found[layout] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    return found
+
+
+def _duckdb(api: str, outputs: dict[str, Path], timeout: float) -> dict[str, Any]:
+    scans = PROFILES[api].scans
+    if not scans:
+        return {}
+    spec = {"api": api, "repeat": SCAN_REPEAT,
+            "scans": {table: [s.group_by, s.time] for table, s in scans.items()},
+            "outputs": {layout: {"path": str(path), "hive": LAYOUTS[layout]}
+                        for layout, path in outputs.items()}}
+    job = run_job("scan", spec, timeout=timeout)
+    return {"repeat": SCAN_REPEAT, "peak_rss_mb": job.get("peak_rss_mb"),
+            **({"error": job["error"]} if "error" in job else {}),
+            "layouts": job.get("layouts", {})}
+
+
+def measure_lake(api: str, raw: str, ours: Path, work: Path, timeout: float,
+                 say: Callable[[str], None]) -> dict[str, Any]:
+    """``cpu_path`` (default layout), ``cpu_path_project``, ``cpu_path_speedup``, ``files``
+    and ``duckdb``; ``ours`` is our export's output (the default layout)."""
+    say(f"[{api}] CPU path: shape_from_raw over {raw}, both layouts x {SHAPE_RUNS} ...")
+    paths = cpu_paths(api, raw, work, timeout)
+    default, _ = paths[DEFAULT_LAYOUT]
+    old, old_output = paths[OLD_LAYOUT]
+    outputs = {DEFAULT_LAYOUT: ours, **({OLD_LAYOUT: old_output} if old_output else {})}
+    say(f"[{api}] files per table, DuckDB over {', '.join(outputs)} ...")
+    return {
+        "cpu_path": default, f"cpu_path_{OLD_LAYOUT}": old,
+        "cpu_path_speedup": ratio(default.get("records_per_s"), old.get("records_per_s"), 2),
+        "files": _files(outputs, api),
+        "duckdb": _duckdb(api, outputs, timeout),
+    }

@@ -1,0 +1,84 @@
+"""DuckDB over an export's files vs the same rows in one file: what many small files cost.
+
+Run inside one job process (``bench.jobs`` kind ``scan``). For each layout's output and each
+table the family's ``Profile.scans`` names, the table's files (as ``transforms.read.dataset``
+finds them) are read with DuckDB's ``read_parquet``, and the same rows, read back by pyarrow
+and written with ``pyarrow.parquet.write_table`` into ONE file, are read the same way. Each
+query runs once untimed (the first read also warms the OS file cache), then ``repeat`` times;
+the median is reported. The ratio is many files / one file (1 = files cost nothing).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+
+from transforms.read import dataset
+
+QUERIES = {
+    "count": "select count(*) from {source}",
+    "group_by": "select {group_by}, count(*), max({time}) from {source} group by {group_by}",
+}
+
+
+def source(files: list[str], hive: bool) -> str:
+    """``read_parquet`` over a list of files; hive folders give partition columns."""
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    return f"read_parquet([{listed}], hive_partitioning = {'true' if hive else 'false'})"
+
+
+def timed(con: duckdb.DuckDBPyConnection, sql: str, repeat: int) -> tuple[float, list]:
+    """Median seconds of ``repeat`` runs after one untimed run, and the answer."""
+    answer = con.execute(sql).fetchall()
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        con.execute(sql).fetchall()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), answer
+
+
+def compact(output: Path, api: str, table: str, into: Path) -> list[str]:
+    """Write the table's rows into one Parquet file; the files they came from."""
+    found = dataset(output, api, table)
+    pq.write_table(found.to_table(), into)
+    return list(found.files)
+
+
+def scan_table(con: duckdb.DuckDBPyConnection, files: list[str], one: Path, hive: bool,
+               columns: dict[str, str], repeat: int) -> dict[str, Any]:
+    """Each query over the files and over the one file: medians in ms and their ratio."""
+    found: dict[str, Any] = {"files": len(files)}
+    for name, sql in QUERIES.items():
+        many_s, many = timed(con, sql.format(source=source(files, hive), **columns), repeat)
+        one_s, single = timed(con, sql.format(source=source([str(one)], False), **columns),
+                              repeat)
+        found[name] = {"files_ms": round(1000 * many_s, 2), "one_file_ms": round(1000 * one_s, 2),
+                       "ratio": round(many_s / one_s, 2) if one_s else None,
+                       "same_answer": sorted(many) == sorted(single)}
+    return found
+
+
+def scan_layouts(spec: dict[str, Any], work: Path) -> dict[str, Any]:
+    """``spec``: api, repeat, scans {table: [group_by, time]}, outputs {layout: {path, hive}}."""
+    con = duckdb.connect()
+    result: dict[str, Any] = {}
+    for layout, where in spec["outputs"].items():
+        tables: dict[str, Any] = {}
+        for table, (group_by, time_column) in spec["scans"].items():
+            one = work / f"{layout}-{table}.parquet"
+            try:
+                files = compact(Path(where["path"]), spec["api"], table, one)
+                tables[table] = scan_table(con, files, one, where["hive"],
+                                           {"group_by": group_by, "time": time_column},
+                                           spec["repeat"])
+                tables[table]["rows"] = pq.read_metadata(one).num_rows
+            except (duckdb.Error, OSError, ValueError) as exc:  # one table's failure is a figure
+                tables[table] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        result[layout] = tables
+    return result

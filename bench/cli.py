@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.lake import SHAPE_RUNS
 from bench.report import render
 from bench.run import APIS, Bench
 
@@ -40,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=8, help="our export's workers (default 8)")
     p.add_argument("--out", type=Path, default=None,
                    help="result JSON (default bench/results/<UTC stamp>.json)")
+    p.add_argument("--cpu-runs", type=int, default=SHAPE_RUNS, metavar="N",
+                   help=f"runs of the CPU path per layout; the median is reported "
+                        f"(default {SHAPE_RUNS})")
     p.add_argument("--job-timeout", type=float, default=3600.0,
                    help="seconds before one measured run is killed (default 3600)")
     return p
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = Bench(args.api, args.size, time_scale=args.time_scale, latency=args.latency,
                   peers=args.peers, seed=args.seed, workers=args.workers, say=say,
-                  job_timeout=args.job_timeout)
+                  job_timeout=args.job_timeout, cpu_runs=args.cpu_runs)
     result = bench.run()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str) + "\n")

@@ -10,8 +10,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from transforms.read import Tree, dataset
+from transforms.read import dataset
 from transforms.tables import table_set
+from transforms.tree import Tree
 
 BIG_TABLE = 1_000  # rows: such a table's files should hold >= this many rows (median)
 SMALL_FILE = 10  # rows: the issue counted files below this as "tiny"

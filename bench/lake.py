@@ -1,9 +1,10 @@
 """Issue 14's figures for one family, measured after our export from its ``--keep-raw`` spool.
 
 - **CPU path** per layout: ``shape_from_raw`` into the default layout (``partition_by="table"``)
-  and the old one (``"project"``, Hive folders), each in its own job process, ``SHAPE_RUNS``
-  times with the layouts alternating, so a load that comes and goes on the machine hits both
-  alike; each layout's median run is reported, and the speed-up of the default over the old.
+  and the old one (``"project"``, Hive folders), each in its own job process, ``runs``
+  times (``--cpu-runs``, default ``SHAPE_RUNS``) with the layouts alternating, so a load that
+  comes and goes on the machine hits both alike; each layout's median run is reported, and
+  the speed-up of the default over the old.
 - **Files**: files per table and rows per file of our export (default layout) and of the old
   layout's CPU-path output (``bench.files``).
 - **DuckDB**: the family's ``Profile.scans`` over both outputs vs one compacted file
@@ -25,20 +26,20 @@ from bench.targets import ratio
 LAYOUTS = {"table": False, "project": True}
 DEFAULT_LAYOUT, OLD_LAYOUT = "table", "project"
 SHAPE_RUNS = 3
-SCAN_REPEAT = 7
+SCAN_REPEAT = 9
 
 
-def cpu_paths(api: str, raw: str, work: Path, timeout: float
+def cpu_paths(api: str, raw: str, work: Path, timeout: float, runs: int = SHAPE_RUNS
               ) -> dict[str, tuple[dict[str, Any], Path | None]]:
     """Per layout: the median CPU-path run (with every run's seconds) and where it wrote."""
-    runs: dict[str, list[tuple[dict[str, Any], Path]]] = {layout: [] for layout in LAYOUTS}
-    for n in range(SHAPE_RUNS):
+    done: dict[str, list[tuple[dict[str, Any], Path]]] = {layout: [] for layout in LAYOUTS}
+    for n in range(runs):
         for layout in LAYOUTS:
             out = work / f"shape-{layout}-{n}"
             job = run_job("shape", {"api": api, "raw": raw, "output": str(out),
                                     "partition_by": layout}, timeout=timeout)
-            runs[layout].append((job, out))
-    return {layout: _median_run(layout, found) for layout, found in runs.items()}
+            done[layout].append((job, out))
+    return {layout: _median_run(layout, found) for layout, found in done.items()}
 
 
 def _median_run(layout: str, runs: list[tuple[dict[str, Any], Path]]
@@ -75,12 +76,12 @@ def _duckdb(api: str, outputs: dict[str, Path], timeout: float) -> dict[str, Any
             "layouts": job.get("layouts", {})}
 
 
-def measure_lake(api: str, raw: str, ours: Path, work: Path, timeout: float,
-                 say: Callable[[str], None]) -> dict[str, Any]:
+def measure_lake(api: str, raw: str, ours: Path, work: Path, *, timeout: float,
+                 runs: int = SHAPE_RUNS, say: Callable[[str], None] = print) -> dict[str, Any]:
     """``cpu_path`` (default layout), ``cpu_path_project``, ``cpu_path_speedup``, ``files``
     and ``duckdb``; ``ours`` is our export's output (the default layout)."""
-    say(f"[{api}] CPU path: shape_from_raw over {raw}, both layouts x {SHAPE_RUNS} ...")
-    paths = cpu_paths(api, raw, work, timeout)
+    say(f"[{api}] CPU path: shape_from_raw over {raw}, both layouts x {runs} ...")
+    paths = cpu_paths(api, raw, work, timeout, runs)
     default, _ = paths[DEFAULT_LAYOUT]
     old, old_output = paths[OLD_LAYOUT]
     outputs = {DEFAULT_LAYOUT: ours, **({OLD_LAYOUT: old_output} if old_output else {})}

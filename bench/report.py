@@ -65,7 +65,7 @@ def _runs(apis: dict[str, Any]) -> list[str]:
                      rerun_note])
         runs.append(_cpu_row(api, "cpu path", cpu, ""))
         if "cpu_path_project" in out:
-            speedup = f"; default layout {_fmt(out.get('cpu_path_speedup'))}x faster"
+            speedup = f"; default layout: {_fmt(out.get('cpu_path_speedup'))}x this rec/s"
             runs.append(_cpu_row(api, "cpu (project)", out["cpu_path_project"], speedup))
         for peer, found in out.get("peers", {}).items():
             runs.append(_run_row(api, peer, found, found.get("minimum_requests")))

@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.lake import measure_lake
+from bench.lake import SHAPE_RUNS, measure_lake
 from bench.measure import run_job
 from bench.peers import DLT_COVERS, SDK_COVERS
 from bench.profiles import PROFILES
@@ -64,12 +64,13 @@ def log_stats(box: Sandbox) -> dict[str, Any]:
 class Bench:
     def __init__(self, apis: list[str], size: str, time_scale: float = 1.0,
                  latency: float = 0.0, peers: bool = True, seed: int = 0, workers: int = 8,
-                 say: Callable[[str], None] = print, job_timeout: float = 3600.0) -> None:
+                 say: Callable[[str], None] = print, job_timeout: float = 3600.0,
+                 cpu_runs: int = SHAPE_RUNS) -> None:
         if time_scale <= 0:
             raise ValueError("time scale must be > 0")
         self.apis, self.size, self.time_scale = apis, size, time_scale
         self.latency, self.peers, self.seed, self.workers = latency, peers, seed, workers
-        self.say, self.job_timeout = say, job_timeout
+        self.say, self.job_timeout, self.cpu_runs = say, job_timeout, cpu_runs
 
     # ------------------------------------------------------------------ scaling
     def server_limit(self, api: str) -> tuple[int, float]:
@@ -104,7 +105,7 @@ class Bench:
                 "apis": self.apis, "size": self.size, "seed": self.seed,
                 "time_scale": self.time_scale, "latency_s": self.latency,
                 "sandbox_latency_s": self.latency / self.time_scale, "peers": self.peers,
-                "workers": self.workers,
+                "workers": self.workers, "cpu_runs": self.cpu_runs,
                 "time_scaling": "rate-limit windows (server and client) and latency divided "
                                 "by time_scale; Retry-After is not scaled",
             },
@@ -141,7 +142,7 @@ class Bench:
             out["ours"] = ours
             if ours.get("raw"):
                 out |= measure_lake(api, ours["raw"], Path(spec["output"]), Path(tmp),
-                                    self.job_timeout, self.say)
+                                    timeout=self.job_timeout, runs=self.cpu_runs, say=self.say)
             else:
                 out["cpu_path"] = {"error": "no raw spool (the export failed)"}
             self.settle(api)

@@ -4,8 +4,9 @@ Run inside one job process (``bench.jobs`` kind ``scan``). For each layout's out
 table the family's ``Profile.scans`` names, the table's files (as ``transforms.read.dataset``
 finds them) are read with DuckDB's ``read_parquet``, and the same rows, read back by pyarrow
 and written with ``pyarrow.parquet.write_table`` into ONE file, are read the same way. Each
-query runs once untimed (the first read also warms the OS file cache), then ``repeat`` times;
-the median is reported. The ratio is many files / one file (1 = files cost nothing).
+query runs once untimed (the first read also warms the OS file cache), then ``repeat`` times,
+taking turns with its one-file twin; the median is reported. The ratio is many files / one
+file (1 = the files cost nothing).
 """
 
 from __future__ import annotations
@@ -32,15 +33,19 @@ def source(files: list[str], hive: bool) -> str:
     return f"read_parquet([{listed}], hive_partitioning = {'true' if hive else 'false'})"
 
 
-def timed(con: duckdb.DuckDBPyConnection, sql: str, repeat: int) -> tuple[float, list]:
-    """Median seconds of ``repeat`` runs after one untimed run, and the answer."""
-    answer = con.execute(sql).fetchall()
-    seconds = []
+def timed(con: duckdb.DuckDBPyConnection, queries: list[str], repeat: int
+          ) -> list[tuple[float, list]]:
+    """Per query: the median seconds of ``repeat`` runs and its answer. Each query runs once
+    untimed first; then the queries take turns, so a load that comes and goes on the machine
+    hits each alike."""
+    answers = [con.execute(sql).fetchall() for sql in queries]
+    seconds: list[list[float]] = [[] for _ in queries]
     for _ in range(repeat):
-        started = time.perf_counter()
-        con.execute(sql).fetchall()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds), answer
+        for sql, found in zip(queries, seconds, strict=True):
+            started = time.perf_counter()
+            con.execute(sql).fetchall()
+            found.append(time.perf_counter() - started)
+    return [(statistics.median(s), a) for s, a in zip(seconds, answers, strict=True)]
 
 
 def compact(output: Path, api: str, table: str, into: Path) -> list[str]:
@@ -55,9 +60,9 @@ def scan_table(con: duckdb.DuckDBPyConnection, files: list[str], one: Path, hive
     """Each query over the files and over the one file: medians in ms and their ratio."""
     found: dict[str, Any] = {"files": len(files)}
     for name, sql in QUERIES.items():
-        many_s, many = timed(con, sql.format(source=source(files, hive), **columns), repeat)
-        one_s, single = timed(con, sql.format(source=source([str(one)], False), **columns),
-                              repeat)
+        (many_s, many), (one_s, single) = timed(
+            con, [sql.format(source=source(files, hive), **columns),
+                  sql.format(source=source([str(one)], False), **columns)], repeat)
         found[name] = {"files_ms": round(1000 * many_s, 2), "one_file_ms": round(1000 * one_s, 2),
                        "ratio": round(many_s / one_s, 2) if one_s else None,
                        "same_answer": sorted(many) == sorted(single)}

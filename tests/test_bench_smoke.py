@@ -16,6 +16,8 @@ import pytest
 
 from bench.cli import main
 from bench.files import file_stats
+from bench.profiles import PROFILES
+from bench.report import render
 from bench.scan import QUERIES, scan_layouts
 from bench.targets import lake_targets
 
@@ -29,7 +31,7 @@ RERUN_KEYS = {"requests", "not_modified", "requests_pct_of_full", "seconds", "wh
 def result(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "result.json"
     assert main(["--api", "bc2,bc4,backpack", "--size", "tiny", "--no-peers",
-                 "--time-scale", "20", "--out", str(out)]) == 0
+                 "--time-scale", "20", "--cpu-runs", "2", "--out", str(out)]) == 0
     return json.loads(out.read_text())
 
 
@@ -67,6 +69,37 @@ def test_bench__family_facts_come_from_the_profiles(result):
     assert limited == {"backpack"}
     assert result["apis"]["backpack"]["sandbox"]["calendar_rate_limit"] == [10, 0.25]
 
+
+@pytest.mark.parametrize("api", ["bc2", "bc4", "backpack"])
+def test_bench__each_api_has_the_lake_figures(result, api):
+    """With one API's section, expect the CPU path in both layouts (every run's seconds) and
+    its speed-up, the files of our export holding its rows in no more files than the old
+    layout, and DuckDB answering the same over the files as over one file, in both layouts."""
+    section = result["apis"][api]
+    for key, layout in (("cpu_path", "table"), ("cpu_path_project", "project")):
+        assert "records_per_s" in section[key], section[key].get("error")
+        assert section[key]["partition_by"] == layout
+        assert len(section[key]["runs_s"]) == 2
+        assert section[key]["rows"] == section["ours"]["rows"]
+    assert section["cpu_path_speedup"] > 0
+    files = section["files"]
+    assert files["table"]["rows"] == files["project"]["rows"] == section["ours"]["rows"]
+    assert 0 < files["table"]["files"] <= files["project"]["files"]
+    layouts = section["duckdb"].get("layouts", {})
+    for layout in ("table", "project"):
+        for table in PROFILES[api].scans:
+            found = layouts[layout][table]
+            assert found.get("rows") == section["ours"]["tables"][table], found
+            assert all(found[q]["same_answer"] for q in QUERIES), found
+
+
+def test_bench__report_shows_the_lake_figures(result):
+    """With the result rendered, expect the old layout's CPU path and the files and DuckDB
+    tables."""
+    text = render(result)
+    assert "cpu (project)" in text and "x this rec/s" in text
+    assert "files and rows per file" in text and "DuckDB read_parquet" in text
+    assert "group_by" in text
 
 def _write(folder: Path, name: str, rows: int, project: int = 1) -> None:
     folder.mkdir(parents=True, exist_ok=True)

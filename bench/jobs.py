@@ -4,7 +4,7 @@ Kinds:
 
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
 - ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format)
-  into a given output and layout, the CPU path alone (timed around the call);
+  into a given output and layout, the CPU path alone (wall and CPU time around the call);
 - ``scan``: DuckDB over an export's files vs the same rows in one file (``bench.scan``);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
 - ``sdk``: the official ``basecamp-sdk`` listing loops (``bench.peers.run_sdk``).
@@ -93,12 +93,12 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
 
     raw, out = Path(spec["raw"]), Path(spec["output"])
     pages = len(list(raw.glob("*.json")))
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     written = shape_from_raw(raw, out, spec["api"], partition_by=spec["partition_by"])
-    seconds = time.monotonic() - started
+    seconds, cpu_s = time.monotonic() - started, time.process_time() - cpu_started
     rows = sum(t["rows"] for t in written.values())
-    return {"seconds": round(seconds, 3), "rows": rows, "pages": pages,
-            "records_per_s": round(rows / seconds) if seconds > 0 else None}
+    return {"seconds": round(seconds, 3), "cpu_s": round(cpu_s, 3), "rows": rows,
+            "pages": pages, "records_per_s": round(rows / seconds) if seconds > 0 else None}
 
 
 def scan(spec: dict[str, Any]) -> dict[str, Any]:

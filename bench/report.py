@@ -65,7 +65,8 @@ def _runs(apis: dict[str, Any]) -> list[str]:
                      rerun_note])
         runs.append(_cpu_row(api, "cpu path", cpu, ""))
         if "cpu_path_project" in out:
-            speedup = f"; default layout: {_fmt(out.get('cpu_path_speedup'))}x this rec/s"
+            speedup = (f"; default layout: {_fmt(out.get('cpu_path_speedup'))}x this rec/s, "
+                       f"{_fmt(out.get('cpu_path_speedup_cpu_time'))}x in CPU time")
             runs.append(_cpu_row(api, "cpu (project)", out["cpu_path_project"], speedup))
         for peer, found in out.get("peers", {}).items():
             runs.append(_run_row(api, peer, found, found.get("minimum_requests")))
@@ -80,7 +81,7 @@ def _cpu_row(api: str, name: str, cpu: dict[str, Any], extra: str) -> list[str]:
     else:
         runs = "/".join(_fmt(s, ".2f") for s in cpu.get("runs_s", []))
         note = (f"{_fmt(cpu.get('rows'), ',')} rows, {_fmt(cpu.get('records_per_s'), ',')} "
-                f"rec/s (runs {runs or '-'} s){extra}")
+                f"rec/s (runs {runs or '-'} s, CPU {_fmt(cpu.get('cpu_s'), '.2f')} s){extra}")
     return [api, name, "-", "-", "-", _fmt(cpu.get("seconds"), ".2f"), "-", "-", "-", "-", "-",
             _fmt(cpu.get("peak_rss_mb"), ".0f"), note]
 

@@ -81,7 +81,7 @@ def test_bench__each_api_has_the_lake_figures(result, api):
         assert section[key]["partition_by"] == layout
         assert len(section[key]["runs_s"]) == 2
         assert section[key]["rows"] == section["ours"]["rows"]
-    assert section["cpu_path_speedup"] > 0
+    assert section["cpu_path_speedup"] > 0 and section["cpu_path_speedup_cpu_time"] > 0
     files = section["files"]
     assert files["table"]["rows"] == files["project"]["rows"] == section["ours"]["rows"]
     assert 0 < files["table"]["files"] <= files["project"]["files"]

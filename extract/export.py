@@ -43,6 +43,7 @@ from extract.run import (
 )
 from transforms import parquet
 from transforms.shape import Shaper
+from transforms.store import layout
 from transforms.store.fold import store_incremental
 from transforms.store.layout import TABLE
 from transforms.store.manifest import Manifest, ok, write_manifest
@@ -88,6 +89,7 @@ def run_export(config: ExportConfig, session: requests.Session | None = None) ->
                                                *([(".cache",)] if config.cache else [])])
     with output_lock(work, api, fam.account_column, config.account_id,
                      wait=config.wait_for_lock):
+        layout.recover(tree, api, fam.account_column, config.account_id)
         parquet.sweep_temp_files(tree, (api,), f"{fam.account_column}={config.account_id}")
         return _export(config, fam, Run.begin(config, fam, tree, work), session)
 

@@ -3,13 +3,17 @@ older version's output migrated without a reader ever meeting a row twice."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from tests.conftest import stored_tables
 from tests.stored import data_files
+from transforms import parquet
+from transforms.errors import OutputError
 from transforms.read import dataset
 from transforms.schemas.bc2 import TABLES
 from transforms.store import layout
@@ -88,3 +92,75 @@ def test_reader__an_account_both_ways_is_read_once_from_its_new_files(tmp_path):
     found = dataset(tmp_path, "bc2", "people").to_table().sort_by("id")
     assert list(zip(found["account_id"].to_pylist(), found["id"].to_pylist(), strict=True)) \
         == [(1, 1), (1, 2), (2, 7)]
+
+
+def todos(count: int, title: str) -> pa.Table:
+    spec = TABLES["todos"]
+    ids = list(range(count))
+    return pa.table({"account_id": [1] * count, "project_id": [5] * count, "id": ids,
+                     "content": [f"{title}{i}" for i in ids]}).cast(pa.schema(
+        [spec.arrow_schema().field(c) for c in ("account_id", "project_id", "id", "content")]))
+
+
+def read_titles(root: Path) -> set[str]:
+    return {t[:3] for t in dataset(root, "bc2", "todos").to_table()["content"].to_pylist()}
+
+
+def test_publish__a_table_of_several_files_reads_old_or_new_never_a_mix(tmp_path, monkeypatch):
+    """With files capped at 10 rows and the third file's write failing, expect the reader to
+    see only the old set (no intent, no staged file left once swept); a complete write then
+    reads only the new set, one fewer file."""
+    monkeypatch.setattr(layout, "MAX_ROWS", 10)
+    tree, spec = Tree.local(tmp_path), TABLES["todos"]
+    where = layout.slot(layout.TABLE, "bc2", spec, {"account_id": 1})
+    layout.write(tree, spec, where, todos(40, "old"))
+    real = parquet.write_file
+
+    def failing(tree: Tree, parts: tuple[str, ...], data: pa.Table) -> None:
+        if "-002.parquet" in parts[-1]:
+            raise OutputError("cannot write: No space left on device")
+        real(tree, parts, data)
+
+    monkeypatch.setattr(parquet, "write_file", failing)
+    with pytest.raises(OutputError):
+        layout.write(tree, spec, where, todos(35, "new"))
+    monkeypatch.setattr(parquet, "write_file", real)
+    assert read_titles(tmp_path) == {"old"}
+    assert not list((tmp_path / "bc2" / "todos").glob("_*"))
+    parquet.sweep_temp_files(tree, ("bc2",))
+    assert sorted(p.name for p in (tmp_path / "bc2" / "todos").iterdir()) == [
+        f"account_id-1-00{i}.parquet" for i in range(4)]
+    assert layout.write(tree, spec, where, todos(35, "new")) == 4
+    assert read_titles(tmp_path) == {"new"}
+    assert len(list((tmp_path / "bc2" / "todos").iterdir())) == 4
+
+
+def test_publish__a_run_killed_after_deciding_is_read_new_and_completed_next_run(
+        tmp_path, monkeypatch):
+    """With the intent written and only the first staged file moved (a kill), expect the reader
+    to read exactly the new set, and recovery to finish it: new names, old extra file gone, no
+    intent or staged file left."""
+    monkeypatch.setattr(layout, "MAX_ROWS", 10)
+    tree, spec = Tree.local(tmp_path), TABLES["todos"]
+    where = layout.slot(layout.TABLE, "bc2", spec, {"account_id": 1})
+    layout.write(tree, spec, where, todos(30, "old"))
+    moves: list[tuple[str, ...]] = []
+
+    def killed(source: tuple[str, ...], target: tuple[str, ...]) -> None:
+        if moves:
+            raise SystemExit("killed")
+        moves.append(target)
+        os.replace(tree.path(*source), tree.path(*target))
+
+    monkeypatch.setattr(tree.__class__, "move", lambda self, s, t: killed(s, t))
+    with pytest.raises(SystemExit):
+        layout.write(tree, spec, where, todos(20, "new"))
+    monkeypatch.undo()
+    folder = tmp_path / "bc2" / "todos"
+    assert (folder / "_account_id-1.publishing.json").is_file()
+    assert read_titles(tmp_path) == {"new"}
+    assert dataset(tmp_path, "bc2", "todos").count_rows() == 20
+    assert layout.recover(tree, "bc2", "account_id", 1) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "account_id-1-000.parquet", "account_id-1-001.parquet"]
+    assert read_titles(tmp_path) == {"new"}

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from transforms.errors import OutputError
 from transforms.schemas import Table
-from transforms.tree import TEMP_SUFFIX, Tree
+from transforms.tree import STAGED_SUFFIX, TEMP_SUFFIX, Tree
 
 PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
@@ -100,7 +100,8 @@ def _file_in_the_way(path: Path) -> Path | None:
 
 
 def sweep_temp_files(tree: Tree, folder: tuple[str, ...], only: str | None = None) -> int:
-    """Remove temp files a killed run left under ``folder``; they were never visible as data.
+    """Remove temp files a killed run left under ``folder``; they were never visible as data
+    (staged files too: call it after ``layout.recover`` has carried out any intent).
 
     With ``only`` (a path component such as ``account_id=7``, or a flat file's stem such as
     ``account_id-7``), just the temp files of that account: another account's export may be
@@ -109,7 +110,8 @@ def sweep_temp_files(tree: Tree, folder: tuple[str, ...], only: str | None = Non
     count = 0
     base = tree.path(*folder).rstrip("/") + "/"
     for info in tree.entries(*folder, recursive=True):
-        if not (info.base_name.startswith(".") and info.base_name.endswith(TEMP_SUFFIX)):
+        if not (info.base_name.startswith(".")
+                and info.base_name.endswith((TEMP_SUFFIX, STAGED_SUFFIX))):
             continue
         relative = tuple(info.path[len(base):].split("/"))
         if only is not None and not _belongs_to(relative, only):

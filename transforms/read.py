@@ -19,6 +19,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from transforms.schemas import CONTEXT_TYPES
+from transforms.store import publish
 from transforms.store.layout import flat_account
 from transforms.tables import table_set
 from transforms.tree import Tree, open_tree
@@ -49,8 +50,11 @@ def table_files(tree: Tree, api: str, table: str, account_column: str) -> list[s
     base = tree.path(api, table).rstrip("/") + "/"
     flat: dict[str, str] = {}
     hive: list[tuple[str, str]] = []
+    intents: list[str] = []
     for info in tree.entries(api, table, recursive=True):
         relative = info.path[len(base):].split("/")
+        if len(relative) == 1 and info.base_name.endswith(publish.INTENT_SUFFIX):
+            intents.append(info.base_name)
         if info.type != pafs.FileType.File or any(p.startswith((".", "_")) for p in relative) \
                 or not info.base_name.endswith(".parquet"):
             continue
@@ -60,6 +64,15 @@ def table_files(tree: Tree, api: str, table: str, account_column: str) -> list[s
         elif len(relative) > 1:
             hive.append((info.path, relative[0].partition("=")[2]))
     migrated = set(flat.values())
+    for name in intents:  # a set of files being published: its new set, wherever it stands
+        intent = publish.read_intent(tree, (api, table), name)
+        if intent is None:
+            continue
+        stem = name[1:-len(publish.INTENT_SUFFIX)]
+        flat = {p: a for p, a in flat.items() if not p[len(base):].startswith(f"{stem}-")}
+        account = stem[len(account_column) + 1:]
+        flat.update({tree.path(api, table, n): account
+                     for n in publish.resolve(tree, (api, table), intent)})
     return sorted([*flat, *(path for path, account in hive if account not in migrated)])
 
 

@@ -30,6 +30,7 @@ from transforms.errors import OutputError
 from transforms.store.location import Location, parse_location
 
 TEMP_SUFFIX = ".tmp"
+STAGED_SUFFIX = ".staged"  # a file of a set being published (``transforms.store.publish``)
 Writer = Callable[[BinaryIO], None]
 
 
@@ -142,6 +143,19 @@ class Tree:
 
     def write_bytes(self, parts: tuple[str, ...], payload: bytes) -> None:
         self.publish(parts, lambda handle: handle.write(payload) and None)
+
+    def move(self, source: tuple[str, ...], target: tuple[str, ...]) -> None:
+        """Give a complete file another name: a rename on a disk, a server-side copy then a
+        delete on an object store (the target appears whole either way)."""
+        try:
+            if self.remote:
+                self.fs.copy_file(self.path(*source), self.path(*target))
+                self.fs.delete_file(self.path(*source))
+            else:
+                os.replace(self.path(*source), self.path(*target))
+        except (OSError, pa.ArrowException) as exc:
+            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
+            raise OutputError(f"cannot write {self.show(*target)}: {reason}") from None
 
     def remove(self, *parts: str) -> None:
         """Delete a file or a folder with everything in it; nothing when it is not there."""

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from transforms import parquet
 from transforms.schemas import Table
+from transforms.store import publish
 from transforms.tree import Tree
 
 TABLE, PROJECT = "table", "project"
@@ -124,7 +125,8 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
 
     Rows are sorted by partition then key and cut into files of at most ``MAX_ROWS`` rows or
     about ``MAX_BYTES``. With ``keep_equal`` (a fold), a file whose rows did not change is not
-    rewritten. Files the slot no longer needs are removed after the new ones are in.
+    rewritten. Files the slot no longer needs are removed after the new ones are in; a table
+    of several files is replaced as one set (``transforms.store.publish``).
     """
     if data.num_rows == 0:
         remove(tree, where)
@@ -134,12 +136,18 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
     order = [c for c in (*spec.partition, *spec.key) if c in data.column_names]
     data = data.sort_by([(c, "ascending") for c in order]) if order else data
     before = where.files(tree)
-    names = []
+    chunks = list(_chunks(data))
+    names = [where.name(index) for index in range(len(chunks))]
+
+    def unchanged(name: str, chunk: pa.Table) -> bool:
+        return keep_equal and _same(tree, (*where.folder, name), chunk)
+
+    if len(chunks) > 1 or len(before) > 1:  # several files: replaced as one set
+        return publish.publish_set(tree, where.folder, where.stem, chunks, names, before,
+                                   unchanged)
     written = 0
-    for index, chunk in enumerate(_chunks(data)):
-        name = where.name(index)
-        names.append(name)
-        if keep_equal and name in before and _same(tree, (*where.folder, name), chunk):
+    for name, chunk in zip(names, chunks, strict=True):
+        if name in before and unchanged(name, chunk):
             continue
         parquet.write_file(tree, (*where.folder, name), chunk)
         written += 1
@@ -179,6 +187,13 @@ def remove(tree: Tree, where: Slot) -> None:
         return
     for name in where.files(tree):
         tree.remove(*where.folder, name)
+
+
+def recover(tree: Tree, api: str, column: str, account: Any) -> int:
+    """Complete what a killed run of this account decided to publish (see ``publish``)."""
+    stem = f"{column}-{account}"
+    return publish.recover(tree, api, stem, lambda table: [
+        n for n in tree.files(api, table) if _stem(n) == stem])
 
 
 def account_files(tree: Tree, api: str, table: str, column: str,

@@ -1,0 +1,328 @@
+"""Exports into a real S3 server on loopback equal the same exports on disk (issue 14, item 5).
+
+Full, incremental, killed-and-resumed and faulted exports go into ``s3://<bucket>/<prefix>`` of
+the moto server (credentials and endpoint only through the AWS_* variables), and the same export
+goes into a local folder; every table, read back with plain pyarrow from both, must be equal
+(lineage columns aside, rows sorted by every scalar column). ``load`` and ``open_export`` work
+from the ``s3://`` export, and no credential (the AWS secret, the sandbox's password, token or
+Basic pair) is in any object of the bucket. The BC2 exports run the real CLI in a subprocess, as
+tests/test_resume.py does; the BC4 ones and the incremental and faulted runs call ``run_export``
+in this process, as tests/test_incremental.py and tests/test_faults.py do.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pytest
+
+from extract.export import ExportResult, run_export
+from sandbox import Sandbox
+from sandbox.faults import FAULT_KINDS
+from tests.conftest import LINEAGE, USER_AGENT, cli_env, sandbox_config
+from tests.lake.conftest import Bucket
+from tests.lake.test_s3_read import tables_of
+from tests.s3_server import KEY_ID, SECRET
+from tests.test_bc4_export import config as bc4_config
+from transforms.notebook import open_export
+
+CONFIGS = {"bc2": sandbox_config, "bc4": bc4_config}
+APIS = list(CONFIGS)
+EXE = str(Path(sys.executable).with_name("basecamp-extract"))
+
+
+def export_command(box: Sandbox, output: str, work: Path | None, *extra: str) -> list[str]:
+    """The CLI's export of a BC2 sandbox into ``output`` (a path or an s3:// URI)."""
+    c = box.credentials
+    work_dir = ["--work-dir", str(work)] if work else []
+    return [EXE, "export", "--base-url", box.base_url, "--username", c.username,
+            "--password", c.password, "--user-agent", USER_AGENT, "-o", output,
+            "--workers", "2", "--no-progress", *work_dir, *extra]
+
+
+def run_cli(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd,
+                          env={**cli_env(), **env}, timeout=300)
+
+
+def export_into(api: str, box: Sandbox, output: Path | str, **overrides: Any) -> ExportResult:
+    """``run_export`` in this process (``output`` a folder or an s3:// URI)."""
+    result = run_export(CONFIGS[api](box, output, **overrides))
+    assert result.ok, result.manifest["failures"]
+    return result
+
+
+def comparable(table: pa.Table) -> pa.Table:
+    """Lineage dropped, columns by name, rows sorted by every scalar column."""
+    columns = sorted(c for c in table.column_names if c not in LINEAGE)
+    scalar = [c for c in columns if not pa.types.is_nested(table.schema.field(c).type)]
+    return table.select(columns).sort_by([(c, "ascending") for c in scalar])
+
+
+def stored(root: Path | str, api: str) -> dict[str, pa.Table]:
+    """Every table under ``<root>/<api>`` as plain pyarrow reads its folder, made comparable."""
+    fs, base = pafs.FileSystem.from_uri(str(root))
+    folders = fs.get_file_info(pafs.FileSelector(f"{base}/{api}"))
+    return {f.base_name: comparable(ds.dataset(f.path, filesystem=fs, format="parquet",
+                                               partitioning="hive").to_table())
+            for f in folders
+            if f.type == pafs.FileType.Directory and not f.base_name.startswith(("_", "."))}
+
+
+def differences(got: dict[str, pa.Table], want: dict[str, pa.Table]) -> list[str]:
+    """Tables missing, extra, or not equal (schema or rows); empty when the exports agree."""
+    assert sum(t.num_rows for t in want.values()) > 500, "too small to compare"
+    found = [f"{name}: missing" for name in want.keys() - got.keys()]
+    found += [f"{name}: extra" for name in got.keys() - want.keys()]
+    for name in want.keys() & got.keys():
+        if got[name].schema != want[name].schema or not got[name].equals(want[name]):
+            found.append(f"{name}: {got[name].num_rows} rows, want {want[name].num_rows}")
+    return sorted(found)
+
+
+def needles(*boxes: Sandbox) -> list[bytes]:
+    """Every credential of the run: the AWS keys and each sandbox's secrets (password, tokens,
+    OAuth client secret) and Basic pair where it has a password."""
+    out = [SECRET.encode(), KEY_ID.encode()]
+    for box in boxes:
+        c = box.credentials
+        out += [s.encode() for s in c.secrets()]
+        if getattr(c, "password", None):
+            out.append(base64.b64encode(f"{c.username}:{c.password}".encode()))
+    return out
+
+
+def leaks(bucket: Bucket, secrets: list[bytes]) -> list[str]:
+    """Keys of the bucket whose bytes hold a credential."""
+    keys = bucket.keys()
+    assert any(key.endswith(".parquet") for key in keys)
+    return [key for key in keys for s in secrets if s in bucket.read(key)]
+
+
+def manifest_of(uri: str, api: str) -> dict[str, Any]:
+    (found,) = open_export(uri).manifests(api)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class Full:
+    """One full export of a BC2 and a BC4 sandbox, on disk and in the bucket."""
+
+    local: Path
+    remote: str
+    cwd: Path
+    cache: Path
+    cli: list[subprocess.CompletedProcess[str]]
+    secrets: list[bytes]
+
+
+@pytest.fixture(scope="module")
+def full(s3_module: Bucket, tmp_path_factory) -> Iterator[Full]:
+    """BC2 through the CLI (into the bucket without --work-dir, so the user cache dir holds
+    the journal and HTTP cache: HOME and XDG_CACHE_HOME point into the test's folder), BC4
+    through ``run_export`` with a work dir; the same into a local folder."""
+    base = tmp_path_factory.mktemp("full")
+    cwd, home, local = base / "cwd", base / "home", base / "local"
+    cwd.mkdir()
+    env = {**s3_module.env, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    remote = s3_module.uri("full/export")
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as bc2, \
+            Sandbox(api="bc4", size="tiny", rate_limit=None) as bc4:
+        procs = [run_cli(export_command(bc2, where, None), cwd, env)
+                 for where in (str(local), remote)]
+        export_into("bc4", bc4, local)
+        export_into("bc4", bc4, remote, work_dir=base / "work-bc4")
+        secrets = needles(bc2, bc4)
+    yield Full(local, remote, cwd, home / ".cache", procs, secrets)
+
+
+def test_full__exit_0_and_every_table_equal_to_the_local_export(full):
+    """Expect both CLI runs exit 0 and both families' tables in the bucket equal, table for
+    table, to the local export's; nothing written into the cwd (no `s3:` folder)."""
+    for proc in full.cli:
+        assert proc.returncode == 0, proc.stderr
+    for api in APIS:
+        assert differences(stored(full.remote, api), stored(full.local, api)) == [], api
+    assert list(full.cwd.iterdir()) == []
+
+
+def test_full__manifests_and_state_in_the_store_journal_and_cache_not(full, s3_module):
+    """Expect each family's latest manifest and sync state in the bucket, the manifest
+    saying what the local one says, and no journal, lock or HTTP cache object; the CLI's
+    default work dir for a remote output is the user cache dir."""
+    keys = s3_module.keys()
+    for api in APIS:
+        mine, theirs = manifest_of(full.remote, api), manifest_of(str(full.local), api)
+        account = mine["account"]
+        assert f"full/export/{api}/_state/account_id={account}.json" in keys
+        assert f"full/export/{api}/_manifests/account_id={account}/latest.json" in keys
+        assert mine["tables"] == theirs["tables"] and mine["mode"] == "full"
+    assert [k for k in keys if "/_runs/" in k or "/_locks/" in k or k.endswith(".sqlite")] == []
+    assert any(p.is_file() for p in full.cache.rglob("*")), "nothing in the user cache dir"
+
+
+def test_full__no_credential_in_any_object(full, s3_module):
+    """Scan every object's bytes for the AWS secret and key id and each sandbox's password,
+    token and Basic pair: expect none."""
+    assert leaks(s3_module, full.secrets) == []
+
+
+def test_load__from_the_s3_export_equals_load_of_the_local_one(full, s3_module, tmp_path):
+    """Expect `load -o s3://... --to x.duckdb` to build the warehouse `load` builds from the
+    local export, table for table and row for row."""
+    done = [run_cli([EXE, "load", "-o", where, "--to", str(tmp_path / db)],
+                    tmp_path, s3_module.env)
+            for where, db in ((full.remote, "s.db"), (str(full.local), "l.db"))]
+    for proc in done:
+        assert proc.returncode == 0, proc.stderr
+    warehouse = tables_of(tmp_path / "s.db")
+    assert len(warehouse) > 40
+    assert warehouse == tables_of(tmp_path / "l.db")
+
+
+def test_open_export__the_s3_export_reads_as_the_local_one(full):
+    """Expect open_export of the bucket to list the same families and tables, each with the
+    local schema, rows (lineage aside) and pandas dtypes."""
+    here, there = open_export(full.local), open_export(full.remote)
+    assert there.apis() == here.apis() == APIS
+    for api in APIS:
+        assert there.tables(api) == here.tables(api) and len(here.tables(api)) > 10
+        for table in here.tables(api):
+            mine, theirs = comparable(here.arrow(api, table)), comparable(there.arrow(api, table))
+            assert theirs.schema == mine.schema and theirs.equals(mine), f"{api}.{table}"
+            assert dict(there.df(api, table).dtypes) == dict(here.df(api, table).dtypes)
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_incremental__s3_equals_the_same_runs_on_disk(api, s3, tmp_path):
+    """Full export, sandbox changed, incremental export: expect the bucket's second run
+    incremental (state read from the store: it gets a new, empty work dir) and every table
+    equal to the same two runs on local disk, with no credential in any object."""
+    remote, local = s3.uri("nightly"), tmp_path / "local"
+    with Sandbox(api=api, size="tiny", rate_limit=None) as box:
+        export_into(api, box, local)
+        export_into(api, box, remote, work_dir=tmp_path / "work-1")
+        changed = box.mutate(12, seed=5)
+        assert changed
+        on_disk = export_into(api, box, local)
+        in_bucket = export_into(api, box, remote, work_dir=tmp_path / "work-2")
+        secrets = needles(box)
+    assert on_disk.manifest["mode"] == in_bucket.manifest["mode"] == "incremental"
+    assert manifest_of(remote, api)["run_id"] == in_bucket.manifest["run_id"]
+    assert differences(stored(remote, api), stored(local, api)) == []
+    assert leaks(s3, secrets) == []
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_faults__ten_percent_of_every_kind_into_s3_equal_a_calm_local_export(api, s3, tmp_path):
+    """With 10% of requests faulted (every kind at least once), expect the export into the
+    bucket complete and equal to a fault-free export on local disk."""
+    calm_options = {"backoff_factor": 0.01, "retries": 8, "cache": False}
+    with Sandbox(api=api, size="tiny", seed=0, rate_limit=None) as calm:
+        export_into(api, calm, tmp_path / "calm", **calm_options)
+        port = int(calm.origin.rsplit(":", 1)[1])  # the same port again: URLs are in the data
+    with Sandbox(api=api, size="tiny", seed=0, rate_limit=None, faults=0.10, fault_seed=3,
+                 slow_seconds=0.5, port=port) as hostile:
+        for kind in FAULT_KINDS:
+            hostile.inject(kind, "/(projects|todos|comments|recordings)", times=1)
+        export_into(api, hostile, s3.uri("hostile"), work_dir=tmp_path / "work", **calm_options)
+        faults = {r["fault"] for r in hostile.requests if r["fault"]}
+        secrets = needles(hostile)
+    assert faults == set(FAULT_KINDS)
+    assert differences(stored(s3.uri("hostile"), api), stored(tmp_path / "calm", api)) == []
+    assert leaks(s3, secrets) == []
+
+
+def parquet_keys(bucket: Bucket, prefix: str) -> set[str]:
+    return {k for k in bucket.server.keys(bucket.bucket) if k.startswith(f"{prefix}/")
+            and k.endswith(".parquet")}
+
+
+def kill_at_first_new_object(proc: subprocess.Popen[bytes], bucket: Bucket, prefix: str,
+                             before: set[str]) -> None:
+    """SIGKILL ``proc`` as soon as a Parquet object not in ``before`` is under ``prefix``:
+    the upload has begun and is not finished."""
+    while proc.poll() is None and not parquet_keys(bucket, prefix) - before:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the export ended before the kill: no upload caught"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+MOMENTS = ["random", "random", "upload"]
+
+
+def test_killed__rerun_into_s3_equals_a_clean_local_export(s3, tmp_path):
+    """With the CLI's export into the bucket killed (SIGKILL) twice at a random moment and once
+    as its first Parquet object lands, then rerun with the same --work-dir, expect every rerun
+    exit 0 and equal to a clean local export; the upload-time kill's rerun resumes from the
+    journal (fewer requests than a clean run); no credential in any object."""
+    rng = random.Random(7)
+    with Sandbox(api="bc2", size="tiny", rate_limit=None, latency=0.004) as box:
+        started = time.monotonic()
+        clean = run_cli(export_command(box, str(tmp_path / "clean"), None), tmp_path, s3.env)
+        seconds, clean_requests = time.monotonic() - started, len(box.requests)
+        assert clean.returncode == 0, clean.stderr
+        want = stored(tmp_path / "clean", "bc2")
+        for attempt, moment in enumerate(MOMENTS):
+            prefix, work = f"run{attempt}", tmp_path / f"work{attempt}"
+            argv = export_command(box, s3.uri(prefix), work)
+            proc = subprocess.Popen(argv, env={**cli_env(), **s3.env}, cwd=tmp_path,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if moment == "upload":
+                kill_at_first_new_object(proc, s3, prefix, set())
+            else:
+                time.sleep(rng.uniform(0.2, seconds))
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+            box.reset_log()
+            rerun = run_cli(argv, tmp_path, s3.env)
+            assert rerun.returncode == 0, (attempt, rerun.stderr)
+            assert differences(stored(s3.uri(prefix), "bc2"), want) == [], attempt
+            if moment == "upload":
+                assert manifest_of(s3.uri(prefix), "bc2")["resumed_units"] > 0
+                assert len(box.requests) < clean_requests
+        secrets = needles(box)
+    assert leaks(s3, secrets) == []
+
+
+def test_killed_during_an_incremental_upload__each_table_is_the_old_or_the_new(s3, tmp_path):
+    """With a full export in the bucket, the sandbox changed and the incremental export killed
+    as its first new Parquet object lands, expect open_export of the bucket to give every table
+    whole, as before the run or as after it (never half, never twice), and the rerun to end
+    equal to the same runs on local disk."""
+    local, remote, work = tmp_path / "local", s3.uri("lake"), tmp_path / "work"
+    with Sandbox(api="bc2", size="tiny", rate_limit=None, latency=0.002) as box:
+        for where, work_dir in ((str(local), None), (remote, work)):
+            first = run_cli(export_command(box, where, work_dir), tmp_path, s3.env)
+            assert first.returncode == 0, first.stderr
+        before = stored(local, "bc2")
+        assert differences(stored(remote, "bc2"), before) == []
+        box.mutate(12, seed=5)
+        nightly = run_cli(export_command(box, str(local), None), tmp_path, s3.env)
+        assert nightly.returncode == 0, nightly.stderr
+        after = stored(local, "bc2")
+        argv = export_command(box, remote, work)
+        proc = subprocess.Popen(argv, env={**cli_env(), **s3.env}, cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kill_at_first_new_object(proc, s3, "lake", parquet_keys(s3, "lake"))
+        seen = open_export(remote)
+        torn = [t for t in seen.tables("bc2")
+                if not any(comparable(seen.arrow("bc2", t)).equals(v.get(t, pa.table({})))
+                           for v in (before, after))]
+        rerun = run_cli(argv, tmp_path, s3.env)
+    assert torn == []
+    assert rerun.returncode == 0, rerun.stderr
+    assert differences(stored(remote, "bc2"), after) == []

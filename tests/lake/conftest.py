@@ -3,7 +3,7 @@
 - ``s3_endpoint``: the moto server (``tests/s3_server.py``), started once.
 - ``s3``: this test's AWS_* variables set (dummy keys, ``AWS_ENDPOINT_URL``, region) and an
   empty bucket created; ``s3.bucket`` names it, ``s3.keys()`` lists what it holds and
-  ``s3.read(key)`` gives an object's bytes.
+  ``s3.objects()`` gives each object's bytes.
 - ``s3_module``: the same for a whole module, for exports that several tests only read.
 """
 
@@ -39,9 +39,11 @@ class Bucket:
     def keys(self) -> list[str]:
         return self.server.keys(self.bucket)
 
-    def read(self, key: str) -> bytes:
-        """One object's bytes."""
-        return self.server.client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+    def objects(self) -> Iterator[tuple[str, bytes]]:
+        """Every object's key and bytes (one client: making one costs tens of ms)."""
+        client = self.server.client()
+        for key in self.keys():
+            yield key, client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
 
 def fresh_bucket(server: S3Server, patch: pytest.MonkeyPatch, home: Path) -> Bucket:

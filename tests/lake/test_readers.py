@@ -121,9 +121,8 @@ def polars_seen(frame: pl.DataFrame) -> Seen:
 
 
 def duckdb_seen(relation: duckdb.DuckDBPyRelation) -> Seen:
-    counted = relation.aggregate("count(*)").fetchone()
-    assert counted is not None
-    return counted[0], {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
+    ((counted,),) = relation.aggregate("count(*)").fetchall()
+    return counted, {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
 
 
 def arrow_seen(table: pa.Table) -> Seen:

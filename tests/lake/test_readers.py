@@ -154,7 +154,7 @@ READERS: dict[str, Reader] = {
         'pd.read_parquet("{folder}", dtype_backend="pyarrow")', pandas_seen,
         "int64[pyarrow]", "timestamp[us, tz=UTC][pyarrow]"),
     "polars": Reader(
-        'pl.read_parquet("{folder}")', polars_seen,
+        'pl.read_parquet("{folder}/*.parquet")', polars_seen,
         "Int64", "Datetime(time_unit='us', time_zone='UTC')"),
     "duckdb": Reader(
         "duckdb.sql(\"SELECT * FROM read_parquet('{folder}/*.parquet')\")", duckdb_seen,

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pytest
 
 from extract.export import ExportResult, run_export
@@ -34,6 +37,7 @@ from sandbox import Sandbox
 from sandbox.faults import FAULT_KINDS
 from tests.conftest import LINEAGE, USER_AGENT, cli_env, sandbox_config
 from tests.lake.conftest import Bucket
+from tests.lake.test_readers import READERS, mistakes
 from tests.s3_server import KEY_ID, SECRET
 from tests.test_bc4_export import config as bc4_config
 from transforms.notebook import open_export
@@ -226,6 +230,21 @@ def test_open_export__the_s3_export_reads_as_the_local_one(full):
             mine, theirs = comparable(here.arrow(api, table)), comparable(there.arrow(api, table))
             assert theirs.schema == mine.schema and theirs.equals(mine), f"{api}.{table}"
             assert dict(there.df(api, table).dtypes) == dict(here.df(api, table).dtypes)
+
+
+@pytest.mark.parametrize("name", ["pandas-numpy_nullable", "pandas-pyarrow", "polars",
+                                  "pyarrow-parquet", "pyarrow-dataset"])
+def test_readers__the_readme_lines_read_the_s3_export_with_its_types(name, full):
+    """The README's reader lines with an s3:// folder (DuckDB's httpfs and Spark's hadoop-aws
+    are not installed here): expect int64 ids, UTC timestamps and the manifest's rows."""
+    reader, found = READERS[name], []
+    scope = {"pd": pd, "pl": pl, "pq": pq, "ds": ds}
+    for api in APIS:
+        written = manifest_of(full.remote, api)["tables"]
+        for table, count in ((t, w["rows"]) for t, w in written.items() if w["rows"]):
+            line = reader.snippet.format(folder=f"{full.remote}/{api}/{table}")
+            found += mistakes(reader, api, table, reader.seen(eval(line, scope)), count)
+    assert found == []
 
 
 @pytest.mark.parametrize("api", APIS)

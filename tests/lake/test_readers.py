@@ -157,8 +157,8 @@ READERS: dict[str, Reader] = {
         'pl.read_parquet("{folder}/*.parquet")', polars_seen,
         "Int64", "Datetime(time_unit='us', time_zone='UTC')"),
     "duckdb": Reader(
-        "duckdb.sql(\"SELECT * FROM read_parquet('{folder}/*.parquet')\")", duckdb_seen,
-        "BIGINT", "TIMESTAMP WITH TIME ZONE"),
+        "duckdb.sql(\"SELECT * FROM read_parquet('{folder}/*.parquet', union_by_name = true)\")",
+        duckdb_seen, "BIGINT", "TIMESTAMP WITH TIME ZONE"),
     "pyarrow-parquet": Reader(
         'pq.read_table("{folder}")', arrow_seen, "int64", "timestamp[us, tz=UTC]"),
     "pyarrow-dataset": Reader(

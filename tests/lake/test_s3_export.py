@@ -1,129 +1,50 @@
 """Exports into a real S3 server on loopback equal the same exports on disk (issue 14, item 5).
 
-Full, incremental, killed-and-resumed and faulted exports go into ``s3://<bucket>/<prefix>`` of
+Full, incremental and faulted exports go into ``s3://<bucket>/<prefix>`` of
 the moto server (credentials and endpoint only through the AWS_* variables), and the same export
 goes into a local folder; every table, read back with plain pyarrow from both, must be equal
 (lineage columns aside, rows sorted by every scalar column). ``load`` and ``open_export`` work
 from the ``s3://`` export, and no credential (the AWS secret, the sandbox's password, token or
-Basic pair) is in any object of the bucket. The BC2 exports run the real CLI in a subprocess, as
-tests/test_resume.py does; the BC4 ones and the incremental and faulted runs call ``run_export``
-in this process, as tests/test_incremental.py and tests/test_faults.py do.
+Basic pair) is in any object of the bucket. The BC2 full exports run the real CLI in a
+subprocess; the BC4 ones and the incremental and faulted runs call ``run_export`` in this
+process, as tests/test_incremental.py and tests/test_faults.py do. Killed and failed exports are
+in test_s3_crash.py.
 """
 
 from __future__ import annotations
 
-import base64
-import random
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
 import polars as pl
-import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-from extract.export import ExportResult, run_export
 from sandbox import Sandbox
 from sandbox.faults import FAULT_KINDS
-from tests.conftest import LINEAGE, USER_AGENT, cli_env, sandbox_config
+from tests.conftest import LINEAGE
 from tests.lake.conftest import Bucket
+from tests.lake.exports import (
+    APIS,
+    EXE,
+    comparable,
+    differences,
+    export_command,
+    export_into,
+    hidden,
+    leaks,
+    manifest_of,
+    needles,
+    run_cli,
+    stored,
+)
 from tests.lake.test_readers import READERS, mistakes
-from tests.s3_server import KEY_ID, SECRET
-from tests.test_bc4_export import config as bc4_config
 from transforms.notebook import open_export
-
-CONFIGS = {"bc2": sandbox_config, "bc4": bc4_config}
-APIS = list(CONFIGS)
-EXE = str(Path(sys.executable).with_name("basecamp-extract"))
-
-
-def export_command(box: Sandbox, output: str, work: Path | None, *extra: str) -> list[str]:
-    """The CLI's export of a BC2 sandbox into ``output`` (a path or an s3:// URI)."""
-    c = box.credentials
-    work_dir = ["--work-dir", str(work)] if work else []
-    return [EXE, "export", "--base-url", box.base_url, "--username", c.username,
-            "--password", c.password, "--user-agent", USER_AGENT, "-o", output,
-            "--workers", "2", "--no-progress", *work_dir, *extra]
-
-
-def run_cli(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd,
-                          env={**cli_env(), **env}, timeout=300)
-
-
-def export_into(api: str, box: Sandbox, output: Path | str, **overrides: Any) -> ExportResult:
-    """``run_export`` in this process (``output`` a folder or an s3:// URI)."""
-    result = run_export(CONFIGS[api](box, output, **overrides))
-    assert result.ok, result.manifest["failures"]
-    return result
-
-
-def comparable(table: pa.Table) -> pa.Table:
-    """Lineage dropped, columns by name, rows sorted by every scalar column."""
-    columns = sorted(c for c in table.column_names if c not in LINEAGE)
-    scalar = [c for c in columns if not pa.types.is_nested(table.schema.field(c).type)]
-    return table.select(columns).sort_by([(c, "ascending") for c in scalar])
-
-
-def stored(root: Path | str, api: str) -> dict[str, pa.Table]:
-    """Every table under ``<root>/<api>`` as plain pyarrow reads its folder, made comparable."""
-    fs, base = pafs.FileSystem.from_uri(str(root))
-    folders = fs.get_file_info(pafs.FileSelector(f"{base}/{api}"))
-    return {f.base_name: comparable(ds.dataset(f.path, filesystem=fs, format="parquet",
-                                               partitioning="hive").to_table())
-            for f in folders
-            if f.type == pafs.FileType.Directory and not f.base_name.startswith(("_", "."))}
-
-
-def differences(got: dict[str, pa.Table], want: dict[str, pa.Table]) -> list[str]:
-    """Tables missing, extra, or not equal (schema or rows); empty when the exports agree."""
-    assert sum(t.num_rows for t in want.values()) > 500, "too small to compare"
-    found = [f"{name}: missing" for name in want.keys() - got.keys()]
-    found += [f"{name}: extra" for name in got.keys() - want.keys()]
-    for name in want.keys() & got.keys():
-        if got[name].schema != want[name].schema or not got[name].equals(want[name]):
-            found.append(f"{name}: {got[name].num_rows} rows, want {want[name].num_rows}")
-    return sorted(found)
-
-
-def needles(*boxes: Sandbox) -> list[bytes]:
-    """Every credential of the run: the AWS keys and each sandbox's secrets (password, tokens,
-    OAuth client secret) and Basic pair where it has a password."""
-    out = [SECRET.encode(), KEY_ID.encode()]
-    for box in boxes:
-        c = box.credentials
-        out += [s.encode() for s in c.secrets()]
-        if getattr(c, "password", None):
-            out.append(base64.b64encode(f"{c.username}:{c.password}".encode()))
-    return out
-
-
-def leaks(bucket: Bucket, secrets: list[bytes]) -> list[str]:
-    """Keys of the bucket whose bytes hold a credential."""
-    objects = dict(bucket.objects())
-    assert any(key.endswith(".parquet") for key in objects)
-    return [key for key, data in objects.items() for s in secrets if s in data]
-
-
-def hidden(bucket: Bucket) -> list[str]:
-    """Keys whose name starts with a dot: temp objects a run left behind."""
-    stored_keys = bucket.keys()
-    return [key for key in stored_keys if key.rsplit("/", 1)[-1].startswith(".")]
-
-
-def manifest_of(uri: str, api: str) -> dict[str, Any]:
-    (found,) = open_export(uri).manifests(api)
-    return dict(found)
 
 
 @dataclass(frozen=True)
@@ -287,95 +208,3 @@ def test_faults__ten_percent_of_every_kind_into_s3_equal_a_calm_local_export(api
     assert leaks(s3, secrets) == []
 
 
-def parquet_objects(client: Any, bucket: Bucket, prefix: str) -> dict[str, str]:
-    """Key -> ETag of the Parquet objects under ``prefix``, hidden temp objects
-    (``.x.parquet.<id>.tmp``) included."""
-    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket.bucket,
-                                                               Prefix=f"{prefix}/")
-    return {item["Key"]: item["ETag"] for page in pages for item in page.get("Contents", [])
-            if ".parquet" in item["Key"]}
-
-
-def spawn(argv: list[str], bucket: Bucket, cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(argv, env={**cli_env(), **bucket.env}, cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def killed_mid_upload(argv: list[str], bucket: Bucket, prefix: str, cwd: Path) -> None:
-    """Run the export and SIGKILL it as soon as a Parquet object (or its temp object) under
-    ``prefix`` is new or rewritten: the upload has begun and is not finished."""
-    client = bucket.server.client()
-    before = parquet_objects(client, bucket, prefix).items()
-    proc = spawn(argv, bucket, cwd)
-    while proc.poll() is None and not parquet_objects(client, bucket, prefix).items() - before:
-        time.sleep(0.002)
-    assert proc.poll() is None, "the export ended before the kill: no upload caught"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-
-MOMENTS = ["random", "upload"]
-
-
-def test_killed__rerun_into_s3_equals_a_clean_local_export(s3, tmp_path):
-    """With the CLI's export into the bucket killed (SIGKILL) once at a random moment and once
-    as its first Parquet object lands, then rerun with the same --work-dir, expect every rerun
-    exit 0 and equal to a clean local export, no temp object left; the upload-time kill's rerun
-    resumes from the journal (fewer requests than a clean run); no credential in any object."""
-    rng = random.Random(7)
-    with Sandbox(api="bc2", size="tiny", rate_limit=None, latency=0.004) as box:
-        started = time.monotonic()
-        clean = run_cli(export_command(box, str(tmp_path / "clean"), None), tmp_path, s3.env)
-        seconds, clean_requests = time.monotonic() - started, len(box.requests)
-        assert clean.returncode == 0, clean.stderr
-        want = stored(tmp_path / "clean", "bc2")
-        for attempt, moment in enumerate(MOMENTS):
-            prefix, work = f"run{attempt}", tmp_path / f"work{attempt}"
-            argv = export_command(box, s3.uri(prefix), work)
-            if moment == "upload":
-                killed_mid_upload(argv, s3, prefix, tmp_path)
-            else:
-                proc = spawn(argv, s3, tmp_path)
-                time.sleep(rng.uniform(0.2, seconds))
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-            box.reset_log()
-            rerun = run_cli(argv, tmp_path, s3.env)
-            assert rerun.returncode == 0, (attempt, rerun.stderr)
-            assert differences(stored(s3.uri(prefix), "bc2"), want) == [], attempt
-            if moment == "upload":
-                assert manifest_of(s3.uri(prefix), "bc2")["resumed_units"] > 0
-                assert len(box.requests) < clean_requests
-        secrets = needles(box)
-    assert hidden(s3) == []
-    assert leaks(s3, secrets) == []
-
-
-def test_killed_during_an_incremental_upload__each_table_is_the_old_or_the_new(s3, tmp_path):
-    """With a full export in the bucket, the sandbox changed and the incremental export killed
-    as its first new Parquet object lands, expect open_export and plain pyarrow to read every
-    table of the bucket whole, as before the run or as after it (never half, never twice), and
-    the rerun to end equal to the same runs on local disk with no temp object left."""
-    local, remote, work = tmp_path / "local", s3.uri("lake"), tmp_path / "work"
-    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
-        export_into("bc2", box, local)
-        argv = export_command(box, remote, work)
-        first = run_cli(argv, tmp_path, s3.env)
-        assert first.returncode == 0, first.stderr
-        before = stored(local, "bc2")
-        assert differences(stored(remote, "bc2"), before) == []
-        box.mutate(12, seed=5)
-        assert export_into("bc2", box, local).manifest["mode"] == "incremental"
-        after = stored(local, "bc2")
-        killed_mid_upload(argv, s3, "lake", tmp_path)
-        seen = open_export(remote)
-        ours = {t: comparable(seen.arrow("bc2", t)) for t in seen.tables("bc2")}
-        torn = [f"{reader} {t}" for reader, tables in (("open_export", ours),
-                                                       ("pyarrow", stored(remote, "bc2")))
-                for t, rows in tables.items()
-                if not any(rows.equals(v.get(t, pa.table({}))) for v in (before, after))]
-        rerun = run_cli(argv, tmp_path, s3.env)
-    assert torn == []
-    assert rerun.returncode == 0, rerun.stderr
-    assert differences(stored(remote, "bc2"), after) == []
-    assert hidden(s3) == []

@@ -208,3 +208,23 @@ def test_faults__ten_percent_of_every_kind_into_s3_equal_a_calm_local_export(api
     assert leaks(s3, secrets) == []
 
 
+
+
+def test_layout_switch__hive_objects_in_the_bucket_migrate_to_the_default_layout(s3, tmp_path):
+    """With a `--partition-by project` export in the bucket (Hive folders, as older versions
+    wrote), expect the next default run to leave only `<table>/account_id-<id>-NNN.parquet`
+    objects, every table equal to a default export on disk and none read twice."""
+    remote, work = s3.uri("moved"), {"work_dir": tmp_path / "work"}
+    with Sandbox(api="bc2", size="tiny", rate_limit=None) as box:
+        export_into("bc2", box, tmp_path / "local")
+        export_into("bc2", box, remote, partition_by="project", **work)
+        hive = [k for k in list(s3.keys()) if "/account_id=" in k and k.endswith(".parquet")]
+        export_into("bc2", box, remote, **work)
+    assert len(hive) > 30
+    data = [k for k in list(s3.keys()) if k.endswith(".parquet")]
+    assert data and [k for k in data if "=" in k] == []
+    assert differences(stored(remote, "bc2"), stored(tmp_path / "local", "bc2")) == []
+    here, there = open_export(tmp_path / "local"), open_export(remote)
+    for table in here.tables("bc2"):
+        assert comparable(there.arrow("bc2", table)).equals(
+            comparable(here.arrow("bc2", table))), table

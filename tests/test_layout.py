@@ -164,3 +164,27 @@ def test_publish__a_run_killed_after_deciding_is_read_new_and_completed_next_run
     assert sorted(p.name for p in folder.iterdir()) == [
         "account_id-1-000.parquet", "account_id-1-001.parquet"]
     assert read_titles(tmp_path) == {"new"}
+
+
+def test_layout__files_end_where_a_project_starts_so_a_change_rewrites_one_file(
+        tmp_path, monkeypatch):
+    """With files capped at 10 rows and four projects of four to-dos, expect two files of two
+    whole projects each; a to-do added to the first project rewrites the first file only."""
+    monkeypatch.setattr(layout, "MAX_ROWS", 10)
+    tree, spec = Tree.local(tmp_path), TABLES["todos"]
+    where = layout.slot(layout.TABLE, "bc2", spec, {"account_id": 1})
+
+    def projects(extra: int) -> pa.Table:
+        rows = todos(16, "row").set_column(1, "project_id", pa.array(
+            [p for p in (1, 2, 3, 4) for _ in range(4)], pa.int64()))
+        added = todos(100, "new").slice(99).set_column(1, "project_id", pa.array([1], pa.int64()))
+        return pa.concat_tables([rows, added.slice(0, extra)])
+
+    assert layout.write(tree, spec, where, projects(0)) == 2
+    files = sorted((tmp_path / "bc2" / "todos").iterdir())
+    assert [sorted(set(pq.read_table(f)["project_id"].to_pylist())) for f in files] == [
+        [1, 2], [3, 4]]
+    second = files[1].stat().st_ino
+    assert layout.write(tree, spec, where, projects(1), keep_equal=True) == 1
+    assert files[1].stat().st_ino == second
+    assert dataset(tmp_path, "bc2", "todos").count_rows() == 17

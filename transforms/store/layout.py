@@ -26,7 +26,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transforms import parquet
@@ -136,7 +138,7 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
     order = [c for c in (*spec.partition, *spec.key) if c in data.column_names]
     data = data.sort_by([(c, "ascending") for c in order]) if order else data
     before = where.files(tree)
-    chunks = list(_chunks(data))
+    chunks = list(_chunks(data, spec.partition[1] if len(spec.partition) > 1 else None))
     names = [where.name(index) for index in range(len(chunks))]
 
     def unchanged(name: str, chunk: pa.Table) -> bool:
@@ -157,11 +159,29 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
     return written
 
 
-def _chunks(data: pa.Table) -> Iterator[pa.Table]:
+def _chunks(data: pa.Table, bucket: str | None) -> Iterator[pa.Table]:
+    """Files of at most ``MAX_ROWS`` rows or about ``MAX_BYTES``, cut where a project starts
+    when one does inside the limit: a change to one project then leaves the other files'
+    rows, and so the files, as they were."""
     per_row = data.nbytes / max(data.num_rows, 1)
     size = max(1, min(MAX_ROWS, int(MAX_BYTES / max(per_row, 1.0))))
-    for offset in range(0, data.num_rows, size):
-        yield data.slice(offset, size)
+    starts = _starts(data, bucket) if data.num_rows > size else np.array([], np.int64)
+    offset = 0
+    while offset < data.num_rows:
+        end = min(offset + size, data.num_rows)
+        if end < data.num_rows:
+            inside = starts[(starts > offset) & (starts <= end)]
+            end = int(inside[-1]) if len(inside) else end
+        yield data.slice(offset, end - offset)
+        offset = end
+
+
+def _starts(data: pa.Table, bucket: str | None) -> np.ndarray:
+    """Row numbers where a new project begins (rows are sorted by it)."""
+    if bucket is None or bucket not in data.column_names:
+        return np.array([], np.int64)
+    values = pc.fill_null(data[bucket], -1).to_numpy()
+    return np.flatnonzero(values[1:] != values[:-1]) + 1
 
 
 def _same(tree: Tree, parts: tuple[str, ...], chunk: pa.Table) -> bool:

@@ -10,6 +10,9 @@
   ``BASECAMP_*`` settings (a developer's real token must never reach a test run).
 - ``stored_tables``: every table of an export as sorted rows without lineage columns, so two
   exports (resumed, incremental, faulted, calm) compare row for row.
+- ``_postgres_released`` (autouse): a test that took the PostgreSQL test database
+  (``tests.warehouse.db.fresh_postgres``) gives it back when it ends, so tests run in parallel
+  (pytest-xdist, ``-n`` in pyproject's addopts) never share schema ``bc2``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pytest
 from extract.config import ExportConfig
 from extract.export import ExportResult, run_export
 from extract.http import Credentials
+from tests.warehouse.db import release_postgres
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
@@ -34,6 +38,12 @@ def shared() -> Path:
     if not (SHARED / "reference").is_dir():
         pytest.skip(f"reference folder {SHARED} is absent (clone outside the workspace)")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _postgres_released() -> Iterator[None]:
+    yield
+    release_postgres()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ import pytest
 
 from tests.s3_server import S3Server, s3_server
 
+# Bucket names are unique per process: a remote output's default work dir (journal, lock, HTTP
+# cache) is named for its URI only, so parallel workers (each with its own S3 server) or
+# concurrent runs must never export to the same s3://bucket/prefix.
 _BUCKETS = itertools.count(1)
 
 
@@ -53,7 +57,7 @@ def fresh_bucket(server: S3Server, patch: pytest.MonkeyPatch, home: Path) -> Buc
         patch.delenv(name, raising=False)
     for name, value in env.items():
         patch.setenv(name, value)
-    name = f"lake-{next(_BUCKETS)}"
+    name = f"lake-{os.getpid()}-{next(_BUCKETS)}"
     server.client().create_bucket(Bucket=name)
     return Bucket(server, name, env)
 

@@ -1,9 +1,9 @@
 """Reading an export that lives in an object store: ``open_export``, ``status``, ``load`` and
 ``report`` over ``s3://`` (read through ``pyarrow.fs``; DuckDB's httpfs is never needed).
 
-One tiny export of each family is written locally once, then copied per test into a fresh bucket
-of the loopback moto server with ``pyarrow.fs.copy_files``; every reader must see the bucket's
-copy exactly as it sees the local one.
+One tiny export of each family is written locally once, then copied once into a bucket of the
+loopback moto server with ``pyarrow.fs.copy_files``; every reader must see the bucket's copy
+exactly as it sees the local one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 from extract.export import run_export
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
+from tests.lake.conftest import Bucket
 from tests.lake.test_s3_output import cli, one_error_line
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
@@ -45,14 +46,27 @@ def local(tmp_path_factory, tiny_sandbox) -> Path:
     return out
 
 
-@pytest.fixture
-def remote(s3, local: Path) -> str:
-    """The local export copied into this test's bucket; its ``s3://`` URI."""
-    store, _ = pafs.FileSystem.from_uri(s3.uri())
-    pafs.copy_files(str(local), f"{s3.bucket}/{PREFIX}",
+@pytest.fixture(scope="module")
+def stocked(s3_module: Bucket, local: Path) -> Bucket:
+    """The module's bucket holding a copy of the local export under ``PREFIX``: every test
+    here only reads it (those that run a command check the keys are unchanged)."""
+    store, _ = pafs.FileSystem.from_uri(s3_module.uri())
+    pafs.copy_files(str(local), f"{s3_module.bucket}/{PREFIX}",
                     source_filesystem=pafs.LocalFileSystem(), destination_filesystem=store)
-    stored = s3.keys()
+    stored = s3_module.keys()
     assert any(key.endswith(".parquet") for key in stored)
+    return s3_module
+
+
+@pytest.fixture
+def s3(stocked: Bucket) -> Bucket:
+    """This module's bucket is the stocked one (it replaces the lake conftest's empty one)."""
+    return stocked
+
+
+@pytest.fixture
+def remote(s3: Bucket) -> str:
+    """The ``s3://`` URI of the local export's copy."""
     return s3.uri(PREFIX)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +15,39 @@ import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from filelock import FileLock
 
 from tests.stored import data_files
 
 POSTGRES_ENV = "BASECAMP_TEST_POSTGRES_URL"
 
 
+@cache
+def postgres_lock(url: str) -> FileLock:
+    """One lock file per database URL, machine-wide: every test loads into schema ``bc2`` of
+    the same database, so parallel workers (pytest-xdist) and concurrent runs take turns."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return FileLock(Path(tempfile.gettempdir()) / f"basecamp-extract-tests-pg-{digest}.lock")
+
+
+_HELD: list[FileLock] = []  # taken by the running test
+
+
+def release_postgres() -> None:
+    """Give the database back at the end of a test (``tests/conftest.py`` calls this)."""
+    while _HELD:
+        _HELD.pop().release(force=True)
+
+
 def fresh_postgres() -> str:
+    """The test database with schema ``bc2`` dropped, held by this test until it ends."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to load into "
                     "(.ci/run starts one and sets it)")
+    lock = postgres_lock(url)
+    lock.acquire(timeout=600)
+    _HELD.append(lock)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS bc2 CASCADE")
     return url

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,17 @@ from click.testing import CliRunner
 from extract.cli import cli
 from sandbox import Sandbox
 from tests.conftest import cli_env
+from tests.machine_locks import BUILT_IN_SANDBOX_PORT, machine_lock
 
 UA = "basecamp-extract tests (tests@example.com)"
 COMMANDS = ["export", "step", "steps", "tables", "sandbox", "load", "report"]
+
+
+@pytest.fixture(autouse=True)
+def _built_in_sandbox_port() -> Iterator[None]:
+    """Tests here start the CLI's built-in sandbox: see tests/machine_locks.py."""
+    with machine_lock(BUILT_IN_SANDBOX_PORT):
+        yield
 
 
 def run_cli(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 120):

@@ -15,6 +15,7 @@ import pytest
 from extract.summary import schema
 from sandbox import Sandbox
 from tests.conftest import USER_AGENT, cli_env
+from tests.machine_locks import BUILT_IN_SANDBOX_PORT, machine_lock
 
 
 def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -45,14 +46,16 @@ def box_args(box: Sandbox, output: Path, password: str | None = None) -> list[st
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> tuple[Path, dict, dict]:
-    """A full then an incremental `export --json` of the tiny BC2 sandbox."""
+    """A full then an incremental `export --json` of the tiny BC2 sandbox (the built-in one,
+    on its fixed port both times, so the second run revalidates from the HTTP cache)."""
     output = tmp_path_factory.mktemp("json")
     docs = []
-    for _ in range(2):
-        proc = run_cli("export", "--json", "--sandbox-size", "tiny", "-o", str(output),
-                       "--no-rate-limit")
-        assert proc.returncode == 0, proc.stderr
-        docs.append(document(proc, "export"))
+    with machine_lock(BUILT_IN_SANDBOX_PORT):
+        for _ in range(2):
+            proc = run_cli("export", "--json", "--sandbox-size", "tiny", "-o", str(output),
+                           "--no-rate-limit")
+            assert proc.returncode == 0, proc.stderr
+            docs.append(document(proc, "export"))
     return output, docs[0], docs[1]
 
 

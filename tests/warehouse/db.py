@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +15,15 @@ import pyarrow.parquet as pq
 import pytest
 from filelock import FileLock
 
+from tests.machine_locks import machine_lock
 from tests.stored import data_files
 
 POSTGRES_ENV = "BASECAMP_TEST_POSTGRES_URL"
 
 
-@cache
 def postgres_lock(url: str) -> FileLock:
-    """One lock file per database URL, machine-wide: every test loads into schema ``bc2`` of
-    the same database, so parallel workers (pytest-xdist) and concurrent runs take turns."""
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return FileLock(Path(tempfile.gettempdir()) / f"basecamp-extract-tests-pg-{digest}.lock")
+    """Every test loads into schema ``bc2`` of the same database: one test at a time."""
+    return machine_lock("postgres-" + hashlib.sha256(url.encode()).hexdigest()[:16])
 
 
 _HELD: list[FileLock] = []  # taken by the running test
@@ -46,7 +42,7 @@ def fresh_postgres() -> str:
         pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to load into "
                     "(.ci/run starts one and sets it)")
     lock = postgres_lock(url)
-    lock.acquire(timeout=600)
+    lock.acquire()
     _HELD.append(lock)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS bc2 CASCADE")

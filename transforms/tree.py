@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 
 from transforms.errors import OutputError
-from transforms.store.location import Location, parse_location
+from transforms.store.location import Location, parse_location, reason
 
 TEMP_SUFFIX = ".tmp"
 STAGED_SUFFIX = ".staged"  # a file of a set being published (``transforms.store.publish``)
@@ -122,8 +122,7 @@ class Tree:
                 self._publish_local(parts, temp, write)
         except (OSError, pa.ArrowException) as exc:
             self.discard(*temp)
-            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
-            raise OutputError(f"cannot write {self.show(*parts)}: {reason}") from None
+            raise OutputError(f"cannot write {self.show(*parts)}: {_reason(exc)}") from None
 
     def _publish_local(self, parts: tuple[str, ...], temp: tuple[str, ...],
                        write: Writer) -> None:
@@ -154,8 +153,7 @@ class Tree:
             else:
                 os.replace(self.path(*source), self.path(*target))
         except (OSError, pa.ArrowException) as exc:
-            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
-            raise OutputError(f"cannot write {self.show(*target)}: {reason}") from None
+            raise OutputError(f"cannot write {self.show(*target)}: {_reason(exc)}") from None
 
     def remove(self, *parts: str) -> None:
         """Delete a file or a folder with everything in it; nothing when it is not there."""
@@ -169,13 +167,17 @@ class Tree:
             elif kind == pafs.FileType.File:
                 self.fs.delete_file(self.path(*parts))
         except (OSError, pa.ArrowException) as exc:
-            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
-            raise OutputError(f"cannot remove {self.show(*parts)}: {reason}") from None
+            raise OutputError(f"cannot remove {self.show(*parts)}: {_reason(exc)}") from None
 
     def discard(self, *parts: str) -> None:
         """Delete a temp file, quietly: it was never visible as data."""
         with contextlib.suppress(OSError, pa.ArrowException):
             self.fs.delete_file(self.path(*parts))
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error's own words, or a store's error on one line with credentials masked."""
+    return getattr(exc, "strerror", None) or reason(exc)
 
 
 @dataclass(frozen=True)

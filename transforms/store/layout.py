@@ -211,9 +211,8 @@ def remove(tree: Tree, where: Slot) -> None:
 
 def recover(tree: Tree, api: str, column: str, account: Any) -> int:
     """Complete what a killed run of this account decided to publish (see ``publish``)."""
-    stem = f"{column}-{account}"
-    return publish.recover(tree, api, stem, lambda table: [
-        n for n in tree.files(api, table) if _stem(n) == stem])
+    return publish.recover(tree, api, f"{column}-{account}", lambda table: Slot(
+        api, table, ((column, account),), False).files(tree))
 
 
 def account_files(tree: Tree, api: str, table: str, column: str,

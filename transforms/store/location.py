@@ -86,9 +86,9 @@ class Location:
         try:
             found, _ = pafs.FileSystem.from_uri(self.shown)
         except OSError as exc:  # S3 asks the bucket's region of the store
-            raise OutputError(f"{self._where} cannot be reached: {_reason(exc)}") from None
+            raise OutputError(f"{self._where} cannot be reached: {reason(exc)}") from None
         except (pa.ArrowException, ValueError) as exc:
-            raise ConfigError(f"output {self.shown}: {_reason(exc)}") from None
+            raise ConfigError(f"output {self.shown}: {reason(exc)}") from None
         return found
 
     @property
@@ -103,7 +103,7 @@ class Location:
         try:
             info = store.get_file_info(self.bucket)
         except (pa.ArrowException, OSError) as exc:
-            raise OutputError(f"{where} cannot be reached: {_reason(exc)}") from None
+            raise OutputError(f"{where} cannot be reached: {reason(exc)}") from None
         if info.type == pafs.FileType.NotFound:
             raise OutputError(f"{where} does not exist or these credentials cannot see it; "
                               f"{CHAIN_HINT}")
@@ -160,7 +160,7 @@ def _remote(scheme: str, parts: SplitResult) -> Location:
     return Location(scheme, f"{bucket}/{key}".rstrip("/"), shown)
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
     """A library's error on one line, with any credential from the environment masked."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     for name in CREDENTIAL_ENV:

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from extract.decode import loads
 from extract.page import Page
 from transforms import parquet
 from transforms.errors import OutputError
@@ -227,7 +228,7 @@ def read_page(path: Path) -> tuple[dict[str, Any], Page]:
     """One saved page and its header; ValueError (or KeyError, TypeError) when it is not what
     ``write_page`` wrote."""
     header_line, _, body = path.read_bytes().partition(b"\n")
-    header = json.loads(header_line)
+    header = loads(header_line)
     records = _records(body)
     return header, Page(number=header["number"], url=header["url"], records=records, body=body,
                         status=header["status"], from_cache=True,
@@ -241,7 +242,7 @@ def _load(path: Path) -> Page:
 
 def _records(body: bytes) -> list[dict[str, Any]]:
     """The page's records as decoded when fetched (XML families included)."""
-    records = json.loads(body)["__records__"]
+    records = loads(body)["__records__"]
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ValueError("records are not a list of objects")
     return records

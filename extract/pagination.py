@@ -6,7 +6,6 @@ as its pager (``extract.pagers``) asks, and a hard cap warns loudly if the pager
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from extract.decode import loads
 from extract.http import RetryAfterTooLong, metered
 from extract.links import next_link
 from extract.page import Page
@@ -63,7 +63,7 @@ def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None 
 
 def _decode(response: requests.Response, url: str, number: int) -> Page:
     try:
-        payload = json.loads(response.content)
+        payload = loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedBody(f"malformed JSON from {_path(url)}: {exc}") from exc
     records = payload if isinstance(payload, list) else [payload]

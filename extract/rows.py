@@ -35,8 +35,9 @@ def record_ctx(endpoint: Endpoint, ctx: Mapping[str, Any], record: Record) -> di
     return out
 
 
-def reshaped(endpoint: Endpoint, record: Record) -> Record:
-    """The record with ``reshape`` applied (the same object when there is nothing to do)."""
+def reshaped(endpoint: Endpoint, record: Record) -> dict[str, Any]:
+    """The record with ``reshape`` applied: a new dict (the same object when there is
+    nothing to do)."""
     if not endpoint.reshape:
         return record
     out = {}
@@ -52,15 +53,24 @@ def row_groups(endpoint: Endpoint, ctx: Mapping[str, Any], records: Rows
     """The records reshaped, grouped by their own context: account-wide lists take context
     (project) per record."""
     if endpoint.reshape:
-        records = [dict(reshaped(endpoint, r)) for r in records]
+        records = [reshaped(endpoint, r) for r in records]
     if not endpoint.row_ctx:
         return [(ctx, records)]
     by_ctx: dict[tuple[Any, ...], tuple[dict[str, Any], Rows]] = {}
     for record in records:
-        own = record_ctx(endpoint, ctx, record)
-        key = tuple(own.get(name) for name in endpoint.row_ctx)
-        by_ctx.setdefault(key, (own, []))[1].append(record)
+        key = tuple(_own(record, dotted, ctx.get(name))
+                    for name, dotted in endpoint.row_ctx.items())
+        group = by_ctx.get(key)
+        if group is None:
+            group = by_ctx[key] = (record_ctx(endpoint, ctx, record), [])
+        group[1].append(record)
     return list(by_ctx.values())
+
+
+def _own(record: Record, dotted: str, default: Any) -> Any:
+    """What ``record_ctx`` puts under one row-context name: the record's value, if any."""
+    value = dig(record, dotted)
+    return default if value is None else value
 
 
 def shape_page(shaper: Shaper, endpoint: Endpoint, ctx: Mapping[str, Any], records: Rows,

@@ -20,6 +20,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from transforms.coerce import typed_table
+from transforms.columns import MISSING, Frame, Part, Walker, spread
 from transforms.merge import RANK, SEQ, merge_rows
 from transforms.normalize import Drift, Normalizer, to_arrow
 from transforms.schemas import STR, TS, Registry, Table
@@ -53,13 +55,26 @@ class Partition:
         return dict(self.values)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One ``add``: a page's records of one table with what every row of it shares."""
+
+    records: list[Mapping[str, Any]]
+    ctx: Mapping[str, Any]
+    constants: Mapping[str, Any]
+    stamp: dict[str, Any]
+    source: str
+
+
 class Shaper:
     """Thread-safe accumulator of typed batches for the selected tables of one run.
 
-    Rows wait per table as Python dicts; once ``BATCH_ROWS`` wait in all, each table's rows
-    become one Arrow table (partition columns included). Dicts cost ~20x their Arrow form, and
-    many small Arrow tables (one per page or per partition) cost more in per-array overhead than
-    the data itself, so both are kept few. Partitions are split off only when written.
+    Pages wait per table as they came; once ``BATCH_ROWS`` records wait in all, each table's
+    records are walked column-wise (``transforms.columns``) into typed Arrow tables, child
+    tables included. A batch the columnar walk cannot take (a record of a layout too many,
+    a null key to set aside) is walked row by row instead, with the same result. Many small
+    Arrow tables cost more in per-array overhead than the data itself, so batches are kept
+    few; partitions are split off only when written.
     """
 
     def __init__(self, registry: Registry, tables: Iterable[str], run_id: str,
@@ -69,8 +84,9 @@ class Shaper:
         self.run_id = run_id
         self.batch_rows = batch_rows
         self.normalizer = Normalizer(registry)
+        self.walker = Walker(self.normalizer)
         self.drift = Drift()
-        self._pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._pending: dict[str, list[Segment]] = defaultdict(list)
         self._batches: dict[str, list[pa.Table]] = defaultdict(list)
         self._seq = 0
         self._waiting = 0
@@ -84,21 +100,76 @@ class Shaper:
         with self._lock:
             self._seq += 1
             stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}
-            rows = self.normalizer.rows(table, records, ctx, constants)
+            self._pending[table].append(Segment(records, ctx, dict(constants), stamp, source))
+            self._waiting += len(records)
+            if self._waiting >= self.batch_rows:
+                self._flush_all()
+
+    def _flush_all(self) -> None:
+        for name in list(self._pending):
+            self._flush(name)
+
+    def _flush(self, table: str) -> None:
+        segments = self._pending.pop(table, [])
+        self._waiting -= sum(len(s.records) for s in segments)
+        if not segments:
+            return
+        frames = self._columnar(table, segments)
+        if frames is None:
+            self._row_by_row(table, segments)
+            return
+        lineage = {"_run_id": self.run_id}
+        for name, frame in frames.items():
+            spec = self.normalizer.table(name)
+            if not self._selected(spec) or not frame.n:
+                continue
+            typed = {column: pa.array([s.stamp[column] for s in segments], kind).take(
+                frame.origin) for column, kind in BOOKKEEPING.items()}
+            data = typed_table(spec, frame.n, frame.columns, lineage, self.drift, typed)
+            self._batches[name].append(data if frame.order is None else data.take(frame.order))
+
+    def _columnar(self, table: str, segments: list[Segment]) -> dict[str, Frame] | None:
+        """Every table's rows of these pages as frames; None when a record fits no layout
+        or a row has a null key (the row-by-row walk sets it aside with its raw record)."""
+        records = [r for s in segments for r in s.records]
+        origin = [k for k, s in enumerate(segments) for _ in s.records]
+        names = dict.fromkeys(name for s in segments for name in s.constants)
+        fixed = {name: spread([s.constants.get(name, MISSING) for s in segments], origin)
+                 for name in names}
+        parts: dict[str, list[Part]] = {}
+        if not self.walker.walk(self.normalizer.table(table), records, origin,
+                                [s.ctx for s in segments], fixed, parts):
+            return None
+        frames = {name: Frame.of(found) for name, found in parts.items()}
+        for name, frame in frames.items():
+            for key in self.normalizer.table(name).key if frame.n else ():
+                values = frame.columns.get(key)
+                if values is None or None in values:
+                    return None
+        return frames
+
+    def _row_by_row(self, table: str, segments: list[Segment]) -> None:
+        """``Normalizer.rows`` page by page: the reference walk, and the one that rejects."""
+        pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for segment in segments:
+            rows = self.normalizer.rows(table, segment.records, segment.ctx, segment.constants)
             if any(r.get(k) is None for n, rs in rows.items()
                    for k in self.normalizer.table(n).key for r in rs):
-                rows = self._without_keyless(table, records, ctx, constants, source,
-                                             fetched_at)
+                rows = self._without_keyless(table, segment.records, segment.ctx,
+                                             segment.constants, segment.source,
+                                             segment.stamp["_extracted_at"])
             for name, table_rows in rows.items():
                 if not self._selected(self.normalizer.table(name)):
                     continue
                 for row in table_rows:
-                    row.update(stamp)
-                self._pending[name].extend(table_rows)
-                self._waiting += len(table_rows)
-            if self._waiting >= self.batch_rows:
-                for name in list(self._pending):
-                    self._flush(name)
+                    row.update(segment.stamp)
+                pending[name].extend(table_rows)
+        lineage = {"_run_id": self.run_id}
+        for name, rows in pending.items():
+            if rows:
+                self._batches[name].append(
+                    to_arrow(self.normalizer.table(name), rows, lineage, self.drift,
+                             BOOKKEEPING))
 
     def _keyless(self, name: str, row: Mapping[str, Any]) -> list[str]:
         return [k for k in self.normalizer.table(name).key if row.get(k) is None]
@@ -135,25 +206,20 @@ class Shaper:
     def rejects(self) -> pa.Table:
         """Every row set aside for a null key, one row per (table, raw record)."""
         with self._lock:
+            self._flush_all()
             found = list({(r["table"], r["raw"]): r for r in self._rejects}.values())
         columns = {name: pa.array([r[name] for r in found], kind)
                    for name, kind in REJECT_COLUMNS.items()}
         return pa.table(columns)
-
-    def _flush(self, name: str) -> None:
-        rows = self._pending.pop(name, [])
-        self._waiting -= len(rows)
-        if rows:
-            spec = self.normalizer.table(name)
-            self._batches[name].append(
-                to_arrow(spec, rows, {"_run_id": self.run_id}, self.drift, BOOKKEEPING))
 
     def _selected(self, spec: Table) -> bool:
         return spec.name in self.tables or (spec.child_of in self.tables
                                             and spec.name not in self.registry)
 
     def table_names(self) -> list[str]:
-        return sorted(set(self._batches) | set(self._pending))
+        with self._lock:
+            self._flush_all()
+        return sorted(self._batches)
 
     def partitions(self, name: str, depth: int | None = None) -> Iterator[Partition]:
         """Merged rows of each partition of ``name``, in partition order.
@@ -164,7 +230,7 @@ class Shaper:
         sorted by project then key), for layouts that keep a whole account in one slot.
         """
         with self._lock:
-            self._flush(name)
+            self._flush_all()
         batches = self._batches.get(name)
         if not batches:
             return

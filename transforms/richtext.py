@@ -32,19 +32,31 @@ BLANKS = re.compile(r"\t[ \t]*| [ \t]+")  # runs of spaces and tabs (a lone spac
 ATTACHMENT = re.compile(r"<bc-attachment", re.IGNORECASE)
 MARK = "\ufdd0"  # a Unicode noncharacter: never in real text, kept verbatim by lexbor
 SEPARATOR = f"\n\n{MARK}\n"
-# Markup after which the next fragment would not parse as if it stood alone, or a character
+# Elements after which the next fragment would not parse as if it stood alone.
+ISOLATING = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+             "noscript", "plaintext", "template", "select", "table", "caption", "colgroup", "col",
+             "tbody", "thead", "tfoot", "tr", "td", "th", "svg", "math", "frameset", "frame",
+             "html", "head", "body")
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regex alternation grouped by first letter: re tries branches in turn, this is 4x faster."""
+    firsts = sorted({word[0] for word in words})
+    return "|".join(f"{first}(?:{'|'.join(w[1:] for w in words if w[0] == first)})"
+                    for first in firsts)
+
+
+# Searched in lowercased text: those elements, comments and declarations, or a character
 # reference to the marker (the only way markup can make one without carrying it).
-ALONE = re.compile(
-    r"<(?:[!?]|/?(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
-    r"|template|select|table|caption|colgroup|col|tbody|thead|tfoot|tr|td|th|svg|math"
-    r"|frameset|frame|html|head|body)\b)|&#(?:0*64976|[xX]0*fdd0)",
-    re.IGNORECASE)
+ALONE = re.compile(rf"<(?:[!?]|/?(?:{_alternatives(ISOLATING)})\b)|&#(?:0*64976|x0*fdd0)")
 BATCH = 256
 
 
 def html_to_text(html: str | None) -> str | None:
-    """Plain text of an HTML fragment; None stays None."""
-    return texts([html])[0]
+    """Plain text of an HTML fragment; None stays None. ``texts`` is faster for many."""
+    if html is None:
+        return None
+    return _tidy(html) if "<" not in html and "&" not in html else _shape(html)
 
 
 def texts(html: Sequence[str | None]) -> list[str | None]:
@@ -70,7 +82,7 @@ def _texts(fragments: list[str], shape: Callable[[str], str],
     if len(fragments) == 1:
         return [shape(fragments[0]).strip()]
     joined = SEPARATOR.join(fragments)
-    if joined.count(MARK) == len(fragments) - 1 and not (alone and alone.search(joined)):
+    if joined.count(MARK) == len(fragments) - 1 and not (alone and alone.search(joined.lower())):
         parts = shape(joined).split(MARK)
         if len(parts) == len(fragments):
             return [part.strip() for part in parts]

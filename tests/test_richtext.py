@@ -131,13 +131,19 @@ CHANGED: list[tuple[str, str]] = [
     # Inside markup the HTML input rules apply: NUL dropped, a lone CR is a line end.
     ("<div>a\x00b</div>", "ab"),
     ("<b>a\rb</b>", "a\nb"),
-    # A numeric reference to a noncharacter is kept (html.unescape dropped it).
+    # A numeric reference to a control or noncharacter is kept (html.unescape dropped it).
     ("&#xfdd0;x", "\ufdd0x"),
+    ("&#1;x", "\x01x"),
+    # Attributes follow the HTML spec: the first of two wins, and "&amp" without ";" before
+    # a letter or "=" stays as written.
+    ('<bc-attachment caption="one" caption="two"></bc-attachment>', "one"),
+    ('<bc-attachment caption="a&ampb=c"></bc-attachment>', "a&ampb=c"),
+    # A block tag's name inside an attribute value or script text also starts a line there.
+    ('<bc-attachment caption="x<div>y"></bc-attachment>', "x\n<div>y"),
     # textarea/xmp hold text, not tags; template content is inert (not rendered).
     ("<textarea><b>t</b></textarea>", "<b>t</b>"),
     ("<xmp><b>x</b></xmp>", "<b>x</b>"),
     ("<template>tp</template>x", "x"),
-    # A block tag's name inside script text also starts a line there.
     ("<script>var x = '<div>';</script>after", "var x = '\n<div>';after"),
 ]
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from transforms.normalize import DATE_ONLY, Normalizer
 from transforms.plans import Plans
-from transforms.richtext import html_to_text
+from transforms.richtext import texts
 from transforms.schemas import ORDINAL, Child, Table
 
 MISSING: Any = object()  # a fixed value this row does not get (its page had no such constant)
@@ -249,7 +249,7 @@ def _date_or_time(cols: Columns, moment: str, day: str, n: int) -> None:
 def _plain_text(cols: Columns, html: str, text: str) -> None:
     values = cols[html]
     if _holds_text(values):
-        cols[text] = [html_to_text(v) if isinstance(v, str) else None for v in values]
+        cols[text] = texts([v if isinstance(v, str) else None for v in values])
 
 
 def _system_labels(table: Table, columns: Columns, n: int) -> None:

@@ -9,6 +9,8 @@ best source: the list from the highest-ranked response that had one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,45 +22,60 @@ SEQ = "_seq"
 ORDER = [(RANK, "ascending"), (SEQ, "descending")]
 
 
-def merge_rows(table: Table, data: pa.Table) -> pa.Table:
-    """One row per key, sorted by key, without the bookkeeping columns.
+def merge_rows(table: Table, data: pa.Table, order: Sequence[str] = ()) -> pa.Table:
+    """One row per key, sorted by ``order`` (default: the key), without the bookkeeping
+    columns.
 
     Sorting by key then (rank, newest first) makes each key's rows one run; each column then
-    takes, per run, its first non-null row. That is plain index arithmetic over the sorted
-    table, so merging costs a few integer arrays, not the hash tables a join or a group-by
-    builds for every column (which dwarfed the data for tables where every row repeats).
+    takes, per run, its first non-null row. That is plain index arithmetic over the sort's
+    indices, so merging costs a few integer arrays, not the hash tables a join or a group-by
+    builds for every column (which dwarfed the data for tables where every row repeats), and
+    each column is gathered once, already in its final order.
     """
     columns = [c for c in data.column_names if c not in (RANK, SEQ)]
+    order = list(dict.fromkeys(order or table.key))
     if data.num_rows == 0:
         return data.select(columns)
     keyed, keyless = _split_null_keys(data, table.key)
     if table.child_of:
         keyed = _best_source(keyed, table)
-    key = list(table.key)
-    merged = _first_valid(keyed.sort_by([(k, "ascending") for k in key] + ORDER), key, columns)
+    picks = _first_valid(keyed, list(table.key), columns)
     if keyless.num_rows:
+        merged = _gather(keyed, columns, picks)
         merged = pa.concat_tables([merged, keyless.select(columns).cast(merged.schema)])
-        merged = merged.sort_by([(k, "ascending") for k in table.key])
-    return merged
+        return merged.sort_by([(k, "ascending") for k in order])
+    if order != list(table.key):
+        probe = _gather(keyed, order, picks)
+        final = pc.sort_indices(probe, [(k, "ascending") for k in order]).to_numpy()
+        picks = {name: rows[final] for name, rows in picks.items()}
+    return _gather(keyed, columns, picks)
 
 
-def _first_valid(rows: pa.Table, key: list[str], columns: list[str]) -> pa.Table:
-    """Per run of equal keys in the (sorted) rows, each column's first non-null value."""
-    starts = _run_starts(rows, key)
-    if len(starts) == rows.num_rows:
-        return rows.select(columns)
+def _gather(rows: pa.Table, columns: Sequence[str], picks: dict[str, np.ndarray]) -> pa.Table:
+    return pa.table({name: rows[name].take(picks[name]) for name in columns},
+                    schema=rows.select(list(columns)).schema)
+
+
+def _first_valid(rows: pa.Table, key: list[str], columns: list[str]) -> dict[str, np.ndarray]:
+    """Per key, the row each column takes its value from: the first non-null one in
+    (rank, newest first) order; rows are numbered as in ``rows``, keys come out sorted."""
     n = rows.num_rows
+    sort = pc.sort_indices(rows, [(k, "ascending") for k in key] + ORDER).to_numpy()
+    starts = _run_starts(rows.select(key).take(sort), key)
+    if len(starts) == n:
+        return dict.fromkeys(columns, sort)
     position = np.arange(n)
+    firsts = sort[starts]
     picked = {}
     for name in columns:
         column = rows[name]
         if name in key or column.null_count == 0:
-            picked[name] = column.take(starts)
+            picked[name] = firsts
             continue
-        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)[sort]
         first = np.minimum.reduceat(np.where(valid, position, n), starts)
-        picked[name] = column.take(np.where(first == n, starts, first))
-    return pa.table(picked, schema=rows.select(columns).schema)
+        picked[name] = sort[np.where(first == n, starts, first)]
+    return picked
 
 
 def _run_starts(rows: pa.Table, columns: list[str]) -> np.ndarray:
@@ -85,6 +102,8 @@ def _best_source(data: pa.Table, table: Table) -> pa.Table:
 
 def _split_null_keys(data: pa.Table, key: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
     """Rows without a full key cannot be matched; they are kept as they came."""
+    if all(data[k].null_count == 0 for k in key):
+        return data, data.slice(0, 0)
     mask = None
     for k in key:
         valid = pc.is_valid(data[k])

@@ -236,8 +236,7 @@ class Shaper:
             return
         spec = self.normalizer.table(name)
         columns = list(spec.partition)[:depth]
-        merged = merge_rows(spec, _unify(batches)).sort_by(
-            [(c, "ascending") for c in (*spec.partition, *spec.key)])
+        merged = merge_rows(spec, _unify(batches), order=(*spec.partition, *spec.key))
         if not columns:
             yield Partition(spec, (), merged)
             return

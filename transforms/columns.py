@@ -22,7 +22,7 @@ from transforms.richtext import texts
 from transforms.schemas import ORDINAL, Child, Table
 
 MISSING: Any = object()  # a fixed value this row does not get (its page had no such constant)
-Columns = dict[str, list[Any]]
+Columns = dict[str, Sequence[Any]]
 Fixed = Mapping[str, list[Any]]
 
 
@@ -169,10 +169,11 @@ class Walker:
 
 
 def _transpose(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Columns:
-    """Rows of one layout (tuples in ``names`` order) as columns."""
+    """Rows of one layout (tuples in ``names`` order) as columns (tuples: never edited in
+    place, a rule that changes a column builds a new one)."""
     if not names:
         return {}
-    return dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
+    return dict(zip(names, zip(*rows, strict=False), strict=True))  # equal rows: one layout
 
 
 def _layout_rules(table: Table, cols: Columns, n: int) -> Columns:

@@ -9,7 +9,7 @@ best source: the list from the highest-ranked response that had one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -30,13 +30,14 @@ def merge_rows(table: Table, data: pa.Table, order: Sequence[str] = ()) -> pa.Ta
     takes, per run, its first non-null row. That is plain index arithmetic over the sort's
     indices, so merging costs a few integer arrays, not the hash tables a join or a group-by
     builds for every column (which dwarfed the data for tables where every row repeats), and
-    each column is gathered once, already in its final order.
+    each column is gathered once, already in its final order (from one chunk: gathering
+    across the chunks of many batches costs several times more).
     """
     columns = [c for c in data.column_names if c not in (RANK, SEQ)]
     order = list(dict.fromkeys(order or table.key))
     if data.num_rows == 0:
         return data.select(columns)
-    keyed, keyless = _split_null_keys(data, table.key)
+    keyed, keyless = _split_null_keys(data.combine_chunks(), table.key)
     if table.child_of:
         keyed = _best_source(keyed, table)
     picks = _first_valid(keyed, list(table.key), columns)
@@ -47,13 +48,34 @@ def merge_rows(table: Table, data: pa.Table, order: Sequence[str] = ()) -> pa.Ta
     if order != list(table.key):
         probe = _gather(keyed, order, picks)
         final = pc.sort_indices(probe, [(k, "ascending") for k in order]).to_numpy()
-        picks = {name: rows[final] for name, rows in picks.items()}
+        if np.any(final[1:] < final[:-1]):
+            picks = _shared(picks, lambda rows: rows[final])
     return _gather(keyed, columns, picks)
 
 
 def _gather(rows: pa.Table, columns: Sequence[str], picks: dict[str, np.ndarray]) -> pa.Table:
-    return pa.table({name: rows[name].take(picks[name]) for name in columns},
+    """Each column's picked rows; columns that pick the same rows are taken together."""
+    together: dict[int, list[str]] = {}
+    for name in columns:
+        together.setdefault(id(picks[name]), []).append(name)
+    taken = {}
+    for names in together.values():
+        part = rows.select(names).take(pa.array(picks[names[0]]))
+        taken.update(zip(names, part.columns, strict=True))
+    return pa.table([taken[name] for name in columns],
                     schema=rows.select(list(columns)).schema)
+
+
+def _shared(picks: dict[str, np.ndarray], change: Callable[[np.ndarray], np.ndarray]
+            ) -> dict[str, np.ndarray]:
+    """``change`` applied to each distinct pick array once (columns share most of them)."""
+    done: dict[int, np.ndarray] = {}
+    out = {}
+    for name, rows in picks.items():
+        if id(rows) not in done:
+            done[id(rows)] = change(rows)
+        out[name] = done[id(rows)]
+    return out
 
 
 def _first_valid(rows: pa.Table, key: list[str], columns: list[str]) -> dict[str, np.ndarray]:

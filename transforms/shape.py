@@ -29,7 +29,7 @@ from transforms.schemas import STR, TS, Registry, Table
 MEMBER_RANK = 0
 LISTING_RANK = 1
 THIN_RANK = 2
-BATCH_ROWS = 5000
+BATCH_ROWS = 2000  # records waiting, all tables together, before they are walked
 BOOKKEEPING = {"_extracted_at": TS, RANK: pa.int8(), SEQ: pa.int64()}
 REJECTS_NAME = "_rejects"
 REJECT_COLUMNS = {"table": STR, "endpoint": STR, "reason": STR, "raw": STR,

@@ -135,8 +135,8 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
         return 0
     if where.hive:
         data = data.drop_columns([c for c in spec.partition if c in data.column_names])
-    order = [c for c in (*spec.partition, *spec.key) if c in data.column_names]
-    data = data.sort_by([(c, "ascending") for c in order]) if order else data
+    data = _sorted(data, [c for c in dict.fromkeys((*spec.partition, *spec.key))
+                          if c in data.column_names])
     before = where.files(tree)
     chunks = list(_chunks(data, spec.partition[1] if len(spec.partition) > 1 else None))
     names = [where.name(index) for index in range(len(chunks))]
@@ -157,6 +157,17 @@ def write(tree: Tree, spec: Table, where: Slot, data: pa.Table,
         if name not in names:
             tree.remove(*where.folder, name)
     return written
+
+
+def _sorted(data: pa.Table, order: list[str]) -> pa.Table:
+    """``data`` sorted by ``order``; rows that already are (the shaper sorts them) are not
+    gathered again."""
+    if not order or data.num_rows < 2:
+        return data
+    indices = pc.sort_indices(data.select(order), [(c, "ascending") for c in order])
+    if pc.all(pc.greater(indices.slice(1), indices.slice(0, len(indices) - 1))).as_py():
+        return data
+    return data.take(indices)
 
 
 def _chunks(data: pa.Table, bucket: str | None) -> Iterator[pa.Table]:

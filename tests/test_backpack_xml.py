@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from extract.families.backpack.catalog import CATALOG
-from transforms.normalize import Drift, Normalizer, to_arrow
+from tests.shaping import shape_both
 from transforms.schemas.backpack import TABLES
 from transforms.xml import UnsafeXml, records
 
@@ -25,9 +25,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 def shape(table, body, zone=EASTERN):
     found, _ = records(body, zone)
-    normalizer, drift = Normalizer(TABLES), Drift()
-    rows = normalizer.rows(table, found, CTX)
-    return {t: to_arrow(normalizer.table(t), r, LINEAGE, drift) for t, r in rows.items()}, drift
+    return shape_both(TABLES, table, found, CTX, LINEAGE)
 
 
 def read_examples(shared):

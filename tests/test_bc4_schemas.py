@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from transforms.normalize import Drift, Normalizer, to_arrow
+from tests.shaping import shape_both
 from transforms.richtext import html_to_text
 from transforms.schemas import PROJECT
 from transforms.schemas.bc4 import TABLES
@@ -98,11 +98,7 @@ EXTRA = {
 
 
 def shape(table: str, records, constants=None):
-    drift = Drift()
-    normalizer = Normalizer(TABLES)
-    rows = normalizer.rows(table, records, CTX, constants or {})
-    tables = {t: to_arrow(normalizer.table(t), r, LINEAGE, drift) for t, r in rows.items()}
-    return tables, drift
+    return shape_both(TABLES, table, records, CTX, LINEAGE, constants)
 
 
 def fixture_tables(shared: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from extract.families.bc2.catalog import CATALOG
-from transforms.normalize import Drift, Normalizer, to_arrow
+from tests.shaping import shape_both
 from transforms.schemas.bc2 import TABLES
 
 CTX = {"account_id": 999, "project_id": 605816632, "bucket_type": "Project",
@@ -26,11 +26,7 @@ FRAGMENTS = {
 
 
 def shape(table: str, records, constants=None):
-    drift = Drift()
-    normalizer = Normalizer(TABLES)
-    rows = normalizer.rows(table, records, CTX, constants or {})
-    tables = {t: to_arrow(normalizer.table(t), r, LINEAGE, drift) for t, r in rows.items()}
-    return tables, drift
+    return shape_both(TABLES, table, records, CTX, LINEAGE, constants)
 
 
 def example_tables():

@@ -5,6 +5,7 @@ Kinds:
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
 - ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format)
   into a given output and layout, the CPU path alone (wall and CPU time around the call);
+- ``ceiling``: the best simple ceiling over the same spool (``bench.ceiling``);
 - ``scan``: DuckDB over an export's files vs the same rows in one file (``bench.scan``);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
 - ``sdk``: the official ``basecamp-sdk`` listing loops (``bench.peers.run_sdk``).
@@ -101,6 +102,14 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
             "pages": pages, "records_per_s": round(rows / seconds) if seconds > 0 else None}
 
 
+def ceiling(spec: dict[str, Any]) -> dict[str, Any]:
+    """The best simple ceiling over the same spool (``bench.ceiling``)."""
+    from bench.ceiling import simple_ceiling
+
+    with tempfile.TemporaryDirectory(prefix="bench-ceiling-") as work:
+        return simple_ceiling(Path(spec["raw"]), Path(work), spec["api"])
+
+
 def scan(spec: dict[str, Any]) -> dict[str, Any]:
     from bench.scan import scan_layouts
 
@@ -127,7 +136,8 @@ def sdk(spec: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-JOBS = {"export": export, "shape": shape, "scan": scan, "dlt": dlt, "sdk": sdk}
+JOBS = {"export": export, "shape": shape, "ceiling": ceiling, "scan": scan, "dlt": dlt,
+        "sdk": sdk}
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,9 @@
   comes and goes on the machine hits both alike; each layout's median run is reported, and
   the speed-up of the default over the old, in records/s (wall time) and in CPU time (the
   process's, all threads: less disturbed by other work on a shared machine).
+- **Ceiling**: ``bench.ceiling``'s simple path over the same spool (orjson, inferred types,
+  no rules, no child tables, no merge), run once per round beside the CPU path, the median
+  reported, and the CPU path's records/s as a share of it.
 - **Files**: files per table and rows per file of our export (default layout) and of the old
   layout's CPU-path output (``bench.files``).
 - **DuckDB**: the family's ``Profile.scans`` over both outputs vs one compacted file
@@ -28,6 +31,7 @@ from bench.targets import ratio
 LAYOUTS = {"table": False, "project": True}
 DEFAULT_LAYOUT, OLD_LAYOUT = "table", "project"
 SHAPE_RUNS = 3
+CEILING = "ceiling"  # bench.ceiling's simple path, run beside each round of the CPU path
 SCAN_REPEAT = 9
 
 
@@ -35,12 +39,15 @@ def cpu_paths(api: str, raw: str, work: Path, timeout: float, runs: int = SHAPE_
               ) -> dict[str, tuple[dict[str, Any], Path | None]]:
     """Per layout: the median CPU-path run (with every run's seconds) and where it wrote."""
     done: dict[str, list[tuple[dict[str, Any], Path]]] = {layout: [] for layout in LAYOUTS}
+    done[CEILING] = []
     for n in range(runs):
         for layout in LAYOUTS:
             out = work / f"shape-{layout}-{n}"
             job = run_job("shape", {"api": api, "raw": raw, "output": str(out),
                                     "partition_by": layout}, timeout=timeout)
             done[layout].append((job, out))
+        done[CEILING].append((run_job("ceiling", {"api": api, "raw": raw}, timeout=timeout),
+                              work))
     return {layout: _median_run(layout, found) for layout, found in done.items()}
 
 
@@ -48,11 +55,12 @@ def _median_run(layout: str, runs: list[tuple[dict[str, Any], Path]]
                 ) -> tuple[dict[str, Any], Path | None]:
     failed = [job for job, _ in runs if "error" in job]
     if failed:
-        return {**failed[0], "partition_by": layout}, None
+        return {**failed[0], **({"partition_by": layout} if layout in LAYOUTS else {})}, None
     ordered = sorted(runs, key=lambda run: run[0]["seconds"])
     job, out = ordered[len(ordered) // 2]
     cpu = [j["cpu_s"] for j, _ in runs]
-    return {**job, "partition_by": layout, "runs_s": [j["seconds"] for j, _ in runs],
+    kind = {"partition_by": layout} if layout in LAYOUTS else {}
+    return {**job, **kind, "runs_s": [j["seconds"] for j, _ in runs],
             "cpu_s": statistics.median(cpu), "cpu_runs_s": cpu}, out
 
 
@@ -90,8 +98,11 @@ def measure_lake(api: str, raw: str, ours: Path, work: Path, *, timeout: float,
     old, old_output = paths[OLD_LAYOUT]
     outputs = {DEFAULT_LAYOUT: ours, **({OLD_LAYOUT: old_output} if old_output else {})}
     say(f"[{api}] files per table, DuckDB over {', '.join(outputs)} ...")
+    ceiling, _ = paths[CEILING]
     return {
-        "cpu_path": default, f"cpu_path_{OLD_LAYOUT}": old,
+        "cpu_path": default, f"cpu_path_{OLD_LAYOUT}": old, "cpu_ceiling": ceiling,
+        "cpu_path_of_ceiling": ratio(default.get("records_per_s"),
+                                     ceiling.get("records_per_s"), 2),
         "cpu_path_speedup": ratio(default.get("records_per_s"), old.get("records_per_s"), 2),
         "cpu_path_speedup_cpu_time": ratio(old.get("cpu_s"), default.get("cpu_s"), 2),
         "files": _files(outputs, api),

@@ -38,6 +38,8 @@ class Profile:
     scans: Mapping[str, Scan] = field(default_factory=dict)
     # Whether the CPU path's speed-up over the old layout (>= 3x) is judged for this family.
     judge_cpu_speedup: bool = False
+    # The CPU path's records/s target at size large (issue 15).
+    cpu_records_per_s: int = 50_000
 
 
 PROFILES: dict[str, Profile] = {
@@ -49,5 +51,6 @@ PROFILES: dict[str, Profile] = {
                    scans={"todos": Scan("project_id", "updated_at"),
                           "comments": Scan("project_id", "updated_at")},
                    judge_cpu_speedup=True),
-    "backpack": Profile(account_attr="account", calendar_limit=(10, 5.0)),
+    "backpack": Profile(account_attr="account", calendar_limit=(10, 5.0),
+                        cpu_records_per_s=100_000),
 }

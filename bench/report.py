@@ -64,6 +64,10 @@ def _runs(apis: dict[str, Any]) -> list[str]:
                      _fmt(rerun.get("retries")), _fmt(rerun.get("peak_rss_mb"), ".0f"),
                      rerun_note])
         runs.append(_cpu_row(api, "cpu path", cpu, ""))
+        if "cpu_ceiling" in out:
+            share = (f"; cpu path = {_fmt(out.get('cpu_path_of_ceiling'))}x this; "
+                     f"skipped {', '.join(out['cpu_ceiling'].get('skipped', [])) or 'none'}")
+            runs.append(_cpu_row(api, "cpu ceiling", out["cpu_ceiling"], share))
         if "cpu_path_project" in out:
             speedup = (f"; default layout: {_fmt(out.get('cpu_path_speedup'))}x this rec/s, "
                        f"{_fmt(out.get('cpu_path_speedup_cpu_time'))}x in CPU time")
@@ -80,7 +84,9 @@ def _cpu_row(api: str, name: str, cpu: dict[str, Any], extra: str) -> list[str]:
         note = "ERROR " + cpu["error"][:60]
     else:
         runs = "/".join(_fmt(s, ".2f") for s in cpu.get("runs_s", []))
-        note = (f"{_fmt(cpu.get('rows'), ',')} rows, {_fmt(cpu.get('records_per_s'), ',')} "
+        count = cpu.get("rows", cpu.get("records"))
+        note = (f"{_fmt(count, ',')} {'rows' if 'rows' in cpu else 'records'}, "
+                f"{_fmt(cpu.get('records_per_s'), ',')} "
                 f"rec/s (runs {runs or '-'} s, CPU {_fmt(cpu.get('cpu_s'), '.2f')} s){extra}")
     return [api, name, "-", "-", "-", _fmt(cpu.get("seconds"), ".2f"), "-", "-", "-", "-", "-",
             _fmt(cpu.get("peak_rss_mb"), ".0f"), note]

@@ -82,6 +82,9 @@ def test_bench__each_api_has_the_lake_figures(result, api):
         assert len(section[key]["runs_s"]) == 2
         assert section[key]["rows"] == section["ours"]["rows"]
     assert section["cpu_path_speedup"] > 0 and section["cpu_path_speedup_cpu_time"] > 0
+    ceiling = section["cpu_ceiling"]
+    assert ceiling["records_per_s"] > 0 and len(ceiling["runs_s"]) == 2, ceiling.get("error")
+    assert ceiling["records"] > 0 and section["cpu_path_of_ceiling"] > 0
     files = section["files"]
     assert files["table"]["rows"] == files["project"]["rows"] == section["ours"]["rows"]
     assert 0 < files["table"]["files"] <= files["project"]["files"]
@@ -98,6 +101,7 @@ def test_bench__report_shows_the_lake_figures(result):
     tables."""
     text = render(result)
     assert "cpu (project)" in text and "x this rec/s" in text
+    assert "cpu ceiling" in text and "cpu path = " in text
     assert "files and rows per file" in text and "DuckDB read_parquet" in text
     assert "group_by" in text
 

@@ -96,11 +96,14 @@ class Shaper:
     def add(self, table: str, records: list[Mapping[str, Any]], ctx: Mapping[str, Any],
             constants: Mapping[str, Any], *, member: bool, fetched_at: datetime,
             thin: bool = False, source: str = "") -> None:
+        """Queue one page's records of ``table``; they are walked with their batch, so the
+        records are kept as handed over (a page's records are never changed afterwards)."""
         rank = THIN_RANK if thin else MEMBER_RANK if member else LISTING_RANK
         with self._lock:
             self._seq += 1
             stamp = {"_extracted_at": fetched_at, RANK: rank, SEQ: self._seq}
-            self._pending[table].append(Segment(records, ctx, dict(constants), stamp, source))
+            self._pending[table].append(Segment(list(records), dict(ctx), dict(constants), stamp,
+                                                source))
             self._waiting += len(records)
             if self._waiting >= self.batch_rows:
                 self._flush_all()

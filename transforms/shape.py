@@ -260,6 +260,10 @@ class Shaper:
 
 def _unify(batches: list[pa.Table]) -> pa.Table:
     """Concatenate; undeclared columns whose inferred types disagree become text."""
+    if len(batches) == 1:
+        return batches[0]
+    if all(b.schema.equals(batches[0].schema) for b in batches[1:]):
+        return pa.concat_tables(batches)
     try:
         return pa.concat_tables(batches, promote_options="permissive")
     except (pa.ArrowTypeError, pa.ArrowInvalid):

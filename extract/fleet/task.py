@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -37,6 +38,7 @@ log = logging.getLogger("extract.fleet")
 
 OK, FAILED = "ok", "failed"
 UNEXPECTED = 1  # the exit code of an error we did not foresee
+SANDBOX_PORTS = (20000, 30000)
 Record = dict[str, Any]
 
 
@@ -83,20 +85,41 @@ def _target(entry: AccountEntry, options: ExportOptions
 
 @contextmanager
 def _sandbox(entry: AccountEntry) -> Iterator[Any]:
-    """The entry's built-in sandbox, serving on loopback of this worker while the task runs."""
+    """The entry's built-in sandbox, serving on loopback of this worker while the task runs.
+
+    It listens on a port fixed by the entry (family, seed, size) when that port is free, so
+    a rerun of the task (its worker died) serves the same base URL and resumes the journal
+    the first attempt left, as the CLI's own sandbox keeps its port for its HTTP cache.
+    """
     from sandbox import Sandbox  # only a sandbox entry loads the sandbox (as the CLI does)
 
     fam = family(entry.family)
-    limits: dict[str, Any] = {}
+    settings: dict[str, Any] = {
+        "api": entry.family, "size": entry.size, "seed": entry.seed,
+        "credentials": fam.sandbox_login() if fam.sandbox_login is not None else None}
     if entry.sandbox_rate_limit == "off":
-        limits["rate_limit"] = None
+        settings["rate_limit"] = None
     elif entry.sandbox_rate_limit:
         limit = parse_rate(entry.sandbox_rate_limit)
-        limits["rate_limit"] = (limit.requests, limit.seconds)
-    creds = fam.sandbox_login() if fam.sandbox_login is not None else None
-    with Sandbox(api=entry.family, size=entry.size, seed=entry.seed, credentials=creds,
-                 **limits) as box:
+        settings["rate_limit"] = (limit.requests, limit.seconds)
+    box = Sandbox(**settings, port=sandbox_port(entry))
+    try:
+        box.start()
+    except OSError:
+        log.info("fleet: %s: port %s is busy; its sandbox takes a free one", entry.name,
+                 sandbox_port(entry))
+        box = Sandbox(**settings).start()
+    try:
         yield box
+    finally:
+        box.stop()
+
+
+def sandbox_port(entry: AccountEntry) -> int:
+    """A port of its own for a sandbox entry, the same in every process (outside Linux's
+    ephemeral range, so it is seldom taken)."""
+    key = f"{entry.family}:{entry.seed}:{entry.size}".encode()
+    return SANDBOX_PORTS[0] + zlib.crc32(key) % (SANDBOX_PORTS[1] - SANDBOX_PORTS[0])
 
 
 def _record(entry: AccountEntry, result: ExportResult, seconds: float) -> Record:

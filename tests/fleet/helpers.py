@@ -28,7 +28,7 @@ from tests.test_bc4_export import config as bc4_config
 
 CONFIGS = {"bc2": sandbox_config, "bc4": bc4_config, "backpack": backpack_config}
 
-ORIGIN = re.compile(r"http://127\.0\.0\.1:\d+")
+ORIGIN = re.compile(r"http://(?:127\.0\.0\.1|localhost):\d+")
 Rows = dict[str, list[str]]
 
 

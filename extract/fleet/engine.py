@@ -28,6 +28,7 @@ from transforms.redact import REDACTOR
 Record = task.Record
 OnRecord = Callable[[Record], None]
 OnCluster = Callable[[str], None]  # told the dashboard's link when a cluster is used
+CONNECT_TIMEOUT = "15s"  # to reach an existing cluster's scheduler
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _client(engine: Engine) -> Iterator[Client]:
     """A client of the cluster named, or of a local cluster started (and stopped) here."""
     if engine.scheduler:
         try:
-            client = Client(engine.scheduler, timeout="15s")
+            client = Client(engine.scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler {engine.scheduler}: "
                               f"{exc}") from None

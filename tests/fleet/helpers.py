@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
+from extract.cli.options import ExportOptions
 from extract.export import run_export
 from extract.families import family
 from sandbox import Sandbox
@@ -25,6 +26,7 @@ from tests.conftest import LINEAGE, cli_env, sandbox_config
 from tests.lake.exports import EXE
 from tests.test_backpack_export import config as backpack_config
 from tests.test_bc4_export import config as bc4_config
+from transforms.store.location import parse_location
 
 CONFIGS = {"bc2": sandbox_config, "bc4": bc4_config, "backpack": backpack_config}
 
@@ -65,6 +67,18 @@ def export_of(box: Sandbox, output: Path) -> tuple[Any, Rows]:
     result = run_export(config)
     assert result.ok, result.manifest["failures"]
     return config.account_id, account_tables(str(output), box.api, config.account_id)
+
+
+def fleet_options(output: Path, **overrides: Any) -> ExportOptions:
+    """The options of `export --accounts` as the CLI makes them, ``overrides`` aside."""
+    values: dict[str, Any] = dict(
+        api="bc2", account=None, base_url=None, username=None, password=None, token=None,
+        token_file=None, launchpad=None, full=False, with_=None, with_events=False,
+        timezone=None, user_agent=None, use_sandbox=False, sandbox_size="tiny",
+        output=parse_location(str(output)), partition_by="table", work_dir=None, workers=2,
+        rate_limit=None, no_rate_limit=False, no_cache=False, retries=None, retry_for=None,
+        max_pages=10, keep_raw=False, progress=False, progress_every=5.0, no_wait=False)
+    return ExportOptions(**{**values, **overrides})
 
 
 def _plain(value: Any) -> Any:

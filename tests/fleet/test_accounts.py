@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.cli.options import ExportOptions
 from extract.fleet.accounts import AccountEntry, load_accounts, parse_accounts
 from extract.fleet.engine import shippable
 from extract.fleet.secrets import resolve
-from tests.fleet.helpers import run_cli, write_accounts
+from tests.fleet.helpers import fleet_options, run_cli, write_accounts
 from transforms.errors import ConfigError
-from transforms.store.location import parse_location
 
 REAL = {"name": "acme", "family": "bc2", "account": "123", "user_agent": "A (a@a.test)",
         "username_env": "ACME_USER", "password_env": "ACME_PASS"}
@@ -122,14 +120,9 @@ def test_resolve__secrets_from_the_environment_and_files_of_the_worker(tmp_path,
 def test_shippable__task_options_carry_no_secret_and_no_account(tmp_path):
     """Expect the options a task is pickled with to hold none of the command line's secrets
     or account (each entry brings its own)."""
-    opts = ExportOptions(
-        api="bc2", account="123", base_url="http://x/123/api/v1", username="u-name",
-        password="p-secret-999", token="t-secret-999", token_file=tmp_path / "f",
-        launchpad=None, full=False, with_=None, with_events=False, timezone=None,
-        user_agent="A (a@a.test)", use_sandbox=False, sandbox_size="tiny",
-        output=parse_location(str(tmp_path)), partition_by="table", work_dir=None, workers=2,
-        rate_limit=None, no_rate_limit=False, no_cache=False, retries=None, retry_for=None,
-        max_pages=10, keep_raw=False, progress=True, progress_every=5.0, no_wait=False)
+    opts = fleet_options(tmp_path, api="bc2", account="123", base_url="http://x/123/api/v1",
+                         username="u-name", password="p-secret-999", token="t-secret-999",
+                         token_file=tmp_path / "f", user_agent="A (a@a.test)", progress=True)
     shipped = pickle.dumps(shippable(opts))
     for secret in (b"p-secret-999", b"t-secret-999", b"u-name", b"123"):
         assert secret not in shipped

@@ -35,6 +35,7 @@ class Runs:
     retry: CompletedProcess[str]
     again: CompletedProcess[str]
     status: CompletedProcess[str]
+    status_json: CompletedProcess[str]
     singles: dict[str, tuple[object, dict[str, list[str]]]]
 
 
@@ -56,10 +57,12 @@ def runs(tmp_path_factory) -> Iterator[Runs]:
         retry = run_cli(["export", *fleet, "--retry-failed", "--json"], base, env)
         again = run_cli(["export", *fleet, "--retry-failed"], base, env)
         status = run_cli(["status", "--accounts", str(accounts), "-o", str(out)], base)
+        status_json = run_cli(["status", "--accounts", str(accounts), "-o", str(out),
+                               "--json"], base)
         singles = {"bc2": export_of(box, base / "single-bc2")}
     singles |= {api: single_export(api, 0, base / f"single-{api}") for api in ("bc4",
                                                                                "backpack")}
-    yield Runs(out, first, retry, again, status, singles)
+    yield Runs(out, first, retry, again, status, status_json, singles)
 
 
 def test_first_run__the_account_without_its_secret_fails_alone_with_exit_7(runs):
@@ -105,9 +108,15 @@ def test_status_accounts__each_account_with_its_latest_fleet_run(runs):
     """Expect each entry's latest fleet verdict (acme's from the retry) and its state."""
     assert runs.status.returncode == 0, runs.status.stderr
     retry = json.loads(runs.retry.stdout)["run_id"]
+    first = json.loads(runs.first.stdout)["run_id"]
     lines = runs.status.stdout.splitlines()
     assert f"acme (bc2 999999999): fleet run {retry}: ok" in lines
     assert sum(1 for line in lines if line.startswith("  last run:   full")) == 3
+    document = json.loads(runs.status_json.stdout)
+    assert [(a["name"], a["fleet"]["status"], a["fleet"]["fleet_run"]) for a in
+            document["accounts"]] == [("acme", "ok", retry), ("bc4-sandbox-0", "ok", first),
+                                      ("pack", "ok", first)]
+    assert all(a["state"]["last_run"]["mode"] == "full" for a in document["accounts"])
 
 
 def test_no_secret_in_any_file_or_line(runs):

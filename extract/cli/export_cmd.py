@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from extract.cli.app import cli
-from extract.cli.fleet_cmd import check_fleet_options, export_fleet
+from extract.cli.fleet_cmd import check_fleet_options, export_fleet, verbosity
 from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import failure_line, summary_line
 from extract.cli.options import ExportOptions, export_options, shrink_option
@@ -84,7 +84,8 @@ def export(steps: str | None, accounts: Path | None, scheduler: str | None,
                                    "retry_failed": retry_failed})
     if accounts is not None:
         export_fleet(accounts, chosen, ExportOptions(**options),
-                     Engine(scheduler=scheduler, processes=processes), retry_failed)
+                     Engine(scheduler=scheduler, processes=processes, verbose=verbosity()),
+                     retry_failed)
         return
     run(chosen, ExportOptions(**options), "export")
 

@@ -18,7 +18,7 @@ import click
 from click.core import ParameterSource
 
 from extract.cli.fleet_lines import account_line, progress_line, status_header, total_line
-from extract.cli.global_options import emit_json, wants_json
+from extract.cli.global_options import GLOBALS, emit_json, wants_json
 from extract.cli.lines import status_lines
 from extract.cli.options import ExportOptions
 from extract.cli.targets import check_output
@@ -37,6 +37,11 @@ from transforms.tree import Tree, open_tree
 CONNECTION = ("api", "account", "base_url", "username", "password", "token", "token_file",
               "launchpad", "use_sandbox", "sandbox_size")
 FLEET_ONLY = ("scheduler", "processes", "retry_failed")
+
+
+def verbosity() -> int:
+    """-v of this command (given before or after its name), for a local cluster's workers."""
+    return int(click.get_current_context().meta.get(GLOBALS, {}).get("verbose", 0))
 
 
 def check_fleet_options(accounts: Path | None, given: dict[str, Any]) -> None:

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from distributed import Client, Future, LocalCluster, as_completed
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 
+from extract.cli.logs import configure_logging
 from extract.cli.options import ExportOptions
 from extract.fleet import task
 from extract.fleet.accounts import AccountEntry
@@ -38,6 +39,7 @@ class Engine:
 
     scheduler: str | None = None
     processes: int | None = None
+    verbose: int = 0  # -v of the command: the log level of a local cluster's workers
 
     @property
     def distributed(self) -> bool:
@@ -101,4 +103,18 @@ def _client(engine: Engine) -> Iterator[Client]:
         return
     with LocalCluster(n_workers=engine.processes, processes=True, threads_per_worker=1,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
+        client.register_plugin(WorkerLogging(engine.verbose), name=WorkerLogging.name)
         yield client
+
+
+class WorkerLogging(WorkerPlugin):
+    """A local cluster's workers log as the command does: its -v level, secrets masked (a
+    worker started again after a crash gets it too). An existing cluster keeps its own."""
+
+    name = "basecamp-extract-logging"
+
+    def __init__(self, verbose: int) -> None:
+        self.verbose = verbose
+
+    def setup(self, worker: object) -> None:
+        configure_logging(self.verbose, None)

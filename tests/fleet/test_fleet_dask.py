@@ -91,15 +91,18 @@ def assert_no_secret(s3: Bucket, *printed: str) -> None:
 
 def test_local_cluster__six_accounts_into_s3_each_equal_to_its_single_export(
         s3, fleet_env, singles, tmp_path):
-    """Expect `--processes 2` to exit 0 with 6 accounts ok, the dashboard's link said, the
-    fleet document kept in the bucket, and each account's tables equal to its single-account
-    export; no credential in any object or printed line."""
+    """Expect `--processes 2 -v` to exit 0 with 6 accounts ok, the dashboard's link said, the
+    workers' log lines at -v, the fleet document kept in the bucket, and each account's
+    tables equal to its single-account export; no credential in any object or printed
+    line."""
     output = s3.uri("fleet")
-    proc = subprocess.run(fleet_command(tmp_path, output, "--processes", "2", rate="1000/1"),
+    proc = subprocess.run(fleet_command(tmp_path, output, "--processes", "2", "-v",
+                                        rate="1000/1"),
                           capture_output=True, text=True, cwd=tmp_path, timeout=180,
                           env={**os.environ, **fleet_env})
     assert proc.returncode == 0, proc.stderr
     assert "Dask dashboard: http://" in proc.stderr
+    assert "INFO extract.fleet: fleet: bc2-sandbox-1 (bc2 999999998): exporting" in proc.stderr
     document = json.loads(proc.stdout)
     assert_complete_and_equal(document, output, singles)
     stored_keys = s3.keys()

@@ -94,20 +94,25 @@ def _plain(value: Any) -> Any:
 def account_tables(root: str, api: str, account: Any) -> Rows:
     """One account's rows of every table under ``<root>/<api>`` (empty tables left out), each
     row as sorted JSON, origins plain, lineage aside."""
+    return accounts_tables(root, api, [account])[account]
+
+
+def accounts_tables(root: str, api: str, accounts: list[Any]) -> dict[Any, Rows]:
+    """``account_tables`` of several accounts, each table read once."""
     fs, base = pafs.FileSystem.from_uri(root if "://" in root else str(Path(root).absolute()))
     column = family(api).account_column
-    found: Rows = {}
+    found: dict[Any, Rows] = {account: {} for account in accounts}
     for folder in fs.get_file_info(pafs.FileSelector(f"{base}/{api}")):
         if folder.type != pafs.FileType.Directory or folder.base_name.startswith(("_", ".")):
             continue
         table = ds.dataset(folder.path, filesystem=fs, format="parquet",
                            partitioning="hive").to_table()
-        table = table.filter(pc.equal(table[column], account))
         table = table.select([c for c in table.column_names if c not in LINEAGE])
-        rows = sorted(json.dumps(_plain(r), sort_keys=True, default=str)
-                      for r in table.to_pylist())
-        if rows:
-            found[folder.base_name] = rows
+        for account in accounts:
+            rows = sorted(json.dumps(_plain(r), sort_keys=True, default=str)
+                          for r in table.filter(pc.equal(table[column], account)).to_pylist())
+            if rows:
+                found[account][folder.base_name] = rows
     return found
 
 

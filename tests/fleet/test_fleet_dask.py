@@ -24,7 +24,7 @@ from extract.families.bc4.local import SANDBOX_OAUTH
 from extract.families.family import SANDBOX_LOGIN
 from extract.journal import pending, run_dir
 from tests.fleet import distinct_sandboxes
-from tests.fleet.helpers import EXE, account_tables, differences, single_export, write_accounts
+from tests.fleet.helpers import EXE, accounts_tables, differences, single_export, write_accounts
 from tests.lake.conftest import Bucket
 from tests.s3_server import KEY_ID, SECRET
 from transforms.tree import open_tree
@@ -74,11 +74,13 @@ def fleet_command(tmp_path: Path, output: str, *engine: str, rate: str) -> list[
 
 def assert_complete_and_equal(document: dict[str, Any], output: str, singles: Singles) -> None:
     assert (document["ok"], document["failed"]) == (6, 0), document
-    for record in document["accounts"]:
-        api, seed = record["family"], int(record["name"].rsplit("-", 1)[1])
-        account, want = singles[(api, seed)]
-        assert record["account"] == account
-        assert differences(account_tables(output, api, account), want) == [], record["name"]
+    for api in APIS:
+        got = accounts_tables(output, api, [singles[(api, seed)][0] for seed in SEEDS])
+        for seed in SEEDS:
+            account, want = singles[(api, seed)]
+            (record,) = [r for r in document["accounts"] if r["name"] == f"{api}-sandbox-{seed}"]
+            assert record["account"] == account
+            assert differences(got[account], want) == [], record["name"]
 
 
 def assert_no_secret(s3: Bucket, *printed: str) -> None:

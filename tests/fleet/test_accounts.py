@@ -129,12 +129,16 @@ def test_shippable__task_options_carry_no_secret_and_no_account(tmp_path):
 
 
 def test_cli__a_bad_accounts_file_or_mixed_options_exit_2_in_one_line(tmp_path):
-    """Expect exit 2 and one line, no traceback, for: a secret written inline, --account with
-    --accounts, --processes without --accounts."""
+    """Expect exit 2 and one line, no traceback, for: a secret written inline, a real account
+    with no User-Agent, --account with --accounts, --processes without --accounts, both
+    engines."""
     path = write_accounts(tmp_path / "a.toml", [{**REAL, "token": "inline-secret-1"}])
     good = write_accounts(tmp_path / "b.toml", [{"sandbox": "bc2"}])
+    anonymous = {k: v for k, v in REAL.items() if k != "user_agent"}
+    nameless = write_accounts(tmp_path / "c.toml", [anonymous])
     for args, said in (
             (["--accounts", str(path)], "instead of 'token' use token_env"),
+            (["--accounts", str(nameless)], "account 'acme': a User-Agent is required"),
             (["--accounts", str(good), "--account", "5"], "--account does not go with"),
             (["--processes", "2"], "--processes needs --accounts"),
             (["--accounts", str(good), "--processes", "2", "--scheduler", "tcp://x:1"],

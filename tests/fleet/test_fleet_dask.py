@@ -104,7 +104,8 @@ def test_local_cluster__six_accounts_into_s3_each_equal_to_its_single_export(
                           env={**os.environ, **fleet_env})
     assert proc.returncode == 0, proc.stderr
     assert "Dask dashboard: http://" in proc.stderr
-    assert "INFO extract.fleet: fleet: bc2-sandbox-1 (bc2 999999998): exporting" in proc.stderr
+    account = singles[("bc2", 1)][0]
+    assert f"INFO extract.fleet: fleet: bc2-sandbox-1 (bc2 {account}): exporting" in proc.stderr
     document = json.loads(proc.stdout)
     assert_complete_and_equal(document, output, singles)
     stored_keys = s3.keys()
@@ -118,7 +119,7 @@ def test_scheduler__a_worker_killed_mid_run_still_ends_with_every_account_equal(
     holds completed units, SIGKILL the worker process running it. Expect exit 0, every
     account ok and equal to its single export, and the killed account's manifest saying its
     rerun resumed the journaled units."""
-    output = s3.uri("fleet")
+    output, account = s3.uri("fleet"), singles[("bc2", 1)][0]
     with dask.config.set(distinct_sandboxes.PRELOAD), \
             LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                          dashboard_address=":0") as cluster, Client(cluster) as client:
@@ -126,13 +127,13 @@ def test_scheduler__a_worker_killed_mid_run_still_ends_with_every_account_equal(
                              rate="200/1")
         with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               cwd=tmp_path, env={**os.environ, **fleet_env}) as proc:
-            killed = kill_mid_run(client, output, "bc2-sandbox-1", "bc2", 999999998)
+            killed = kill_mid_run(client, output, "bc2-sandbox-1", "bc2", account)
             stdout, stderr = proc.communicate(timeout=180)
     assert proc.returncode == 0, stderr
     document = json.loads(stdout)
     assert_complete_and_equal(document, output, singles)
     manifest = json.loads(open_tree(output).read_text(
-        "bc2", "_manifests", "account_id=999999998", "latest.json"))
+        "bc2", "_manifests", f"account_id={account}", "latest.json"))
     assert manifest["resumed_units"] >= killed > 0
     assert_no_secret(s3, stdout, stderr)
 

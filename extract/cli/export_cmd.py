@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 
 from extract.cli.app import cli
+from extract.cli.fleet_cmd import check_fleet_options, export_fleet, verbosity
 from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import failure_line, summary_line
 from extract.cli.options import ExportOptions, export_options, shrink_option
 from extract.cli.targets import accounts, check_output, export_config, sandbox_if_needed
 from extract.export import ExportResult, run_export
+from extract.fleet.engine import Engine
 from extract.progress import BAR_REFRESH, LogTicker, Progress, TerminalBar, View, watching
 from extract.summary import account_entry, export_document, failed_entry
 from transforms.errors import BasecampExtractError, PartialExportError
@@ -28,11 +31,35 @@ from transforms.redact import REDACTOR
 log = logging.getLogger("extract")
 
 
+FLEET_OPTIONS = (
+    click.option("--accounts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Export every account of this accounts file (TOML, one [[accounts]] "
+                      "table each; see README) into the output: a fleet."),
+    click.option("--scheduler", metavar="ADDRESS",
+                 help="With --accounts: run one task per account on this Dask cluster "
+                      "(tcp://host:8786)."),
+    click.option("--processes", type=click.IntRange(1, 256), metavar="N",
+                 help="With --accounts: run the accounts on a local Dask cluster of N "
+                      "worker processes (default: one after another in this process)."),
+    click.option("--retry-failed", is_flag=True,
+                 help="With --accounts: export only the accounts that failed in the output's "
+                      "latest fleet run."),
+)
+
+
+def fleet_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(FLEET_OPTIONS):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @export_options
 @shrink_option
 @click.option("--steps", help="Comma-separated steps to run (default: all). See `steps`.")
-def export(steps: str | None, **options: Any) -> None:
+@fleet_options
+def export(steps: str | None, accounts: Path | None, scheduler: str | None,
+           processes: int | None, retry_failed: bool, **options: Any) -> None:
     """Export one account (or every Basecamp 4 account) into Parquet.
 
     Without credentials this exports the built-in sandbox:
@@ -46,8 +73,20 @@ def export(steps: str | None, **options: Any) -> None:
 
     With --json, stdout holds one JSON document (extract/schemas/export-v1.json) and
     nothing else, also when the run fails; the exit code is the same as without it.
+
+    A fleet: every account of an accounts file, one Dask task per account (--processes N on
+    this machine, --scheduler for an existing cluster), into one output:
+
+        basecamp-extract export --accounts accounts.toml -o s3://bucket/basecamp --processes 4
     """
     chosen = [s.strip() for s in steps.split(",") if s.strip()] if steps else None
+    check_fleet_options(accounts, {"scheduler": scheduler, "processes": processes,
+                                   "retry_failed": retry_failed})
+    if accounts is not None:
+        export_fleet(accounts, chosen, ExportOptions(**options),
+                     Engine(scheduler=scheduler, processes=processes, verbose=verbosity()),
+                     retry_failed)
+        return
     run(chosen, ExportOptions(**options), "export")
 
 

@@ -21,7 +21,8 @@ from sandbox.credentials import Credentials
 from sandbox.family import ServeOptions
 from sandbox.faults import FaultPlan
 from sandbox.jsonapi import Authenticator
-from sandbox.pipeline import WRONG_SCHEME
+from sandbox.pipeline import API_WINDOW, WRONG_SCHEME
+from sandbox.ratelimit import SlidingWindowLimiter
 from sandbox.registry import family_for
 from sandbox.requestlog import RequestLog
 from sandbox.server import Limit, SandboxServer
@@ -57,9 +58,11 @@ class Sandbox:
         slow_seconds: float = 5.0,
         calendar_rate_limit: Limit | None = (10, 5.0),
         page_gear: Sequence[int] | None = None,
+        shared_limiter: SlidingWindowLimiter | None = None,
     ) -> None:
         """``credentials``: ``Credentials`` (BC4 also takes ``Bc4Credentials``) or None for
-        random ones; ``calendar_rate_limit`` is Backpack's, ``page_gear`` BC4's page sizes."""
+        random ones; ``calendar_rate_limit`` is Backpack's, ``page_gear`` BC4's page sizes;
+        ``shared_limiter`` replaces ``rate_limit`` by a limiter other sandboxes use too."""
         self.family = family_for(api)
         self.api = api
         self.size = size
@@ -77,6 +80,7 @@ class Sandbox:
             self._front, log=self._log, faults=self._faults,
             limits=self.family.limits(limit, options), latency=latency,
             slow_seconds=slow_seconds, host=host, port=port,
+            shared={API_WINDOW: shared_limiter} if shared_limiter else None,
         )
 
     # ------------------------------------------------------------------ lifecycle

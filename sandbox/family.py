@@ -56,7 +56,8 @@ def plain_credentials(default: Callable[[], Credentials]
 class SandboxFamily:
     """One fake API as the harness sees it.
 
-    ``generate(size, seed)`` builds the truth; ``credentials(given)`` turns what the caller
+    ``generate(size, seed)`` builds the truth, ``generate(size, seed, account_id)`` one
+    numbered apart (a fleet's accounts); ``credentials(given)`` turns what the caller
     passed (or None) into what the front checks; ``front(truth, credentials, options)``
     builds the front; ``mutate(front, truth, n, seed)`` changes the served account (None:
     not offered). ``launchpad`` is the OAuth prefix on the same origin, when there is one.
@@ -65,7 +66,7 @@ class SandboxFamily:
     """
 
     api: str
-    generate: Callable[[str, int], Any]
+    generate: Callable[..., Any]
     credentials: Callable[[Any], Any]
     front: Callable[[Any, Any, ServeOptions], Front]
     rate_limit: Limit

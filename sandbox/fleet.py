@@ -36,11 +36,16 @@ from sandbox.registry import DEFAULT_RATE_LIMITS, SUPPORTED_APIS, family_for
 from sandbox.server import Limit
 
 Entry = dict[str, Any]
+FIRST_ACCOUNT_ID = 900_000_000
 
 
 @dataclass(frozen=True)
 class FleetAccount:
-    """One generated account of the fleet: its family, generator seed and size."""
+    """One generated account of the fleet: its family, generator seed and size.
+
+    Its id is numbered by the seed (``FIRST_ACCOUNT_ID + seed``; Backpack's subdomain follows),
+    so the fleet's accounts of one family land in partitions of their own.
+    """
 
     api: str
     seed: int = 0
@@ -49,6 +54,10 @@ class FleetAccount:
     @property
     def name(self) -> str:
         return f"{self.api}-{self.seed}"
+
+    @property
+    def account_id(self) -> int:
+        return FIRST_ACCOUNT_ID + self.seed
 
 
 class SandboxFleet:
@@ -72,7 +81,7 @@ class SandboxFleet:
                        if limit and family_for(api).limit_scope == "address"}
         self.accounts = list(accounts)
         self.boxes: dict[str, Sandbox] = {
-            a.name: Sandbox(api=a.api, size=a.size, seed=a.seed,
+            a.name: Sandbox(api=a.api, size=a.size, seed=a.seed, account_id=a.account_id,
                             rate_limit=self.limits.get(a.api, API_DEFAULT), latency=latency,
                             credentials=Credentials(token=self.token), host=host,
                             calendar_rate_limit=calendar_rate_limit,

@@ -92,3 +92,15 @@ def test_busiest_window_counts_the_densest_half_open_window() -> None:
 def test_fleet_refuses_two_accounts_of_one_name() -> None:
     with pytest.raises(ValueError, match="differ"):
         SandboxFleet([FleetAccount("bc2", 1), FleetAccount("bc2", 1)])
+
+
+def test_accounts_of_one_family_are_numbered_apart() -> None:
+    accounts = [FleetAccount(api, seed) for api in ("bc2", "bc4", "backpack") for seed in (0, 3)]
+    with SandboxFleet(accounts, token=TOKEN) as fleet:
+        text = fleet.accounts_toml(user_agent=UA, token_env="FLEET_TOKEN")
+        found = {(a["family"], a["account"]) for a in tomllib.loads(text)["accounts"]}
+        served = get(client("127.0.0.2"), projects(fleet, "bc2-3"))
+    assert found == {("bc2", "900000000"), ("bc2", "900000003"), ("bc4", "900000000"),
+                     ("bc4", "900000003"), ("backpack", "sandbox900000000"),
+                     ("backpack", "sandbox900000003")}
+    assert served == 200

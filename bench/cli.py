@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
                        help="accounts per fleet (default 8)")
     fleet.add_argument("--fleet-workers", type=_counts, default=(1, 2, 4), metavar="1,2,4",
                        help="worker counts to measure (bc4 also as that many hosts)")
+    fleet.add_argument("--fleet-api", type=_apis, default=["bc2", "bc4"], metavar="bc2,bc4",
+                       help="families with a fleet (default bc2,bc4)")
     fleet.add_argument("--fleet-size", choices=("tiny", "default", "large"), default="tiny",
                        help="size of each fleet account (default tiny)")
     return p
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    fleet = (default_plan(args.fleet_accounts, args.fleet_workers)
+    fleet = (default_plan(args.fleet_accounts, args.fleet_workers, args.fleet_api)
              if args.fleet or args.fleet_only else [])
     bench = Bench([] if args.fleet_only else args.api, args.size, time_scale=args.time_scale,
                   latency=args.latency, peers=args.peers, seed=args.seed, workers=args.workers,

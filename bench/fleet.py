@@ -62,12 +62,15 @@ class FleetRun:
         return [f"127.0.0.{FIRST_HOST + i % self.hosts}" for i in range(self.workers)]
 
 
-def default_plan(accounts: int = 8, workers: Sequence[int] = (1, 2, 4)) -> list[FleetRun]:
-    """BC2: more workers on one host (its limit is per account); BC4: more workers on one host,
-    then as many hosts as workers (its limit is per address)."""
-    plan = [FleetRun("bc2", accounts, n) for n in workers]
-    plan += [FleetRun("bc4", accounts, n) for n in workers]
-    plan += [FleetRun("bc4", accounts, n, hosts=n) for n in workers if n > 1]
+def default_plan(accounts: int = 8, workers: Sequence[int] = (1, 2, 4),
+                 apis: Sequence[str] = ("bc2", "bc4")) -> list[FleetRun]:
+    """Per family, more workers on one host; for a family limited per address (BC4), then as
+    many hosts as workers too (a per-account limit gains nothing from more addresses)."""
+    plan = []
+    for api in apis:
+        plan += [FleetRun(api, accounts, n) for n in workers]
+        if family_for(api).limit_scope == "address":
+            plan += [FleetRun(api, accounts, n, hosts=n) for n in workers if n > 1]
     return plan
 
 
@@ -152,11 +155,13 @@ class FleetBench:
                     runs.append(self.measure(fleet, config))
                     time.sleep(self.limit(api)[1] + 0.2)  # let the windows empty
         return {"settings": {"time_scale": self.time_scale, "size": self.size,
-                             "latency_s": self.latency, "http_workers": self.http_workers},
+                             "latency_s": self.latency, "http_workers": self.http_workers,
+                             "cpus": os.cpu_count()},
                 "runs": runs, "speedups": speedups(runs)}
 
     def measure(self, fleet: SandboxFleet, config: FleetRun) -> dict[str, Any]:
         fleet.reset_log()
+        load = os.getloadavg()[0]  # the machine's load as the run starts (CPU-bound runs)
         with tempfile.TemporaryDirectory(prefix=f"bench-fleet-{config.api}-") as tmp:
             work = Path(tmp)
             accounts_file = work / "accounts.toml"
@@ -169,7 +174,8 @@ class FleetBench:
             env.pop(hostlimit.SOURCE_ADDRESS_ENV, None)
             with Cluster(config.addresses(), env, work) as cluster:
                 found = self.export(config, accounts_file, work / "out", cluster.address, env)
-        return summarize(config, found, fleet.requests, self.limit(config.api))
+        return {**summarize(config, found, fleet.requests, self.limit(config.api)),
+                "load_1m_before": round(load, 2)}
 
     def export(self, config: FleetRun, accounts_file: Path, output: Path, scheduler: str,
                env: dict[str, str]) -> dict[str, Any]:
@@ -213,6 +219,7 @@ def summarize(config: FleetRun, found: dict[str, Any], entries: list[dict[str, A
     document = found.get("document", {})
     accounts = document.get("accounts", [])
     ok = sum(1 for a in accounts if a.get("status") == "ok")
+    each = sorted(a["seconds"] for a in accounts if a.get("seconds") is not None)
     busiest = busiest_window(entries, seconds, by="client" if per_address else "name")
     row: dict[str, Any] = {
         "api": config.api, "accounts": config.accounts, "workers": config.workers,
@@ -226,6 +233,7 @@ def summarize(config: FleetRun, found: dict[str, Any], entries: list[dict[str, A
         "busiest_window": busiest,
         "within_limit": all(v <= n for v in busiest.values()),
         "export_requests": sum(a.get("requests") or 0 for a in accounts),
+        "account_seconds_median": each[len(each) // 2] if each else None,
     }
     if "error" in found:
         row["error"] = found["error"]

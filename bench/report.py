@@ -59,7 +59,9 @@ def _fleet(fleet: dict[str, Any] | None) -> list[str]:
     for r in fleet["runs"]:
         busiest = ", ".join(f"{k} {v}" for k, v in sorted(r["busiest_window"].items()))
         speedup = fleet["speedups"].get(f"{r['api']} {r['workers']}w/{r['hosts']}h")
-        note = r.get("error", "")[:60] or f"busiest window: {busiest or '-'}"
+        note = r.get("error", "")[:60] or (
+            f"account median {_fmt(r.get('account_seconds_median'), '.1f')} s; "
+            f"busiest window: {busiest or '-'}")
         rows.append([r["api"], f"{r['workers']}w/{r['hosts']}h", f"{r['ok']}/{r['accounts']}",
                      _fmt(r["accounts_per_hour"], ",.0f"), _fmt(speedup, ".2f"),
                      _fmt(r["requests"]), _fmt(r["requests_per_s"], ".1f"),

@@ -11,7 +11,8 @@ each, and one address exporting two accounts gets one between them.
         text = fleet.accounts_toml(user_agent="...", token_env="FLEET_TOKEN")
         busiest_window(fleet.requests, 10.0)  # {client address: most requests in any 10 s}
 
-``python -m sandbox.fleet --bc2 8 --bc4 4 --accounts accounts.toml`` serves a fleet until Ctrl-C.
+``python -m sandbox.fleet --bc2 8 --bc4 4 --accounts accounts.toml`` serves a fleet until Ctrl-C
+(or SIGTERM), and prints the token to export under the name the accounts file gives.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import bisect
 import json
 import secrets
+import signal
 import sys
 import threading
 from collections import defaultdict
@@ -188,8 +190,11 @@ def main(argv: list[str] | None = None) -> int:
                                                  token_env=args.token_env))
     print(f"serving {len(accounts)} accounts; wrote {args.accounts}\n"
           f"export {args.token_env}={fleet.token}", file=sys.stderr, flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
-        threading.Event().wait()
+        while not stopped.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:

@@ -3,8 +3,12 @@ Basecamp 2 per account; the log says who asked; the accounts file names every ac
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import urllib3
@@ -104,3 +108,23 @@ def test_accounts_of_one_family_are_numbered_apart() -> None:
                      ("bc4", "900000003"), ("backpack", "sandbox900000000"),
                      ("backpack", "sandbox900000003")}
     assert served == 200
+
+
+def test_command_line_serves_until_terminated(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox.fleet", "--bc2", "1", "--bc4", "2",
+                             "--accounts", str(accounts)], env=env, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline().startswith("serving 3 accounts")  # the file is written
+        token = proc.stderr.readline().split("=", 1)[1].strip()
+        found = tomllib.loads(accounts.read_text())["accounts"]
+        pool = urllib3.PoolManager(retries=False)
+        status = pool.request("GET", found[1]["base_url"] + "/projects.json", headers={
+            "Authorization": f"Bearer {token}", "User-Agent": UA}).status
+    finally:
+        proc.terminate()
+    assert proc.wait(timeout=30) == 0
+    assert [a["name"] for a in found] == ["bc2-0", "bc4-0", "bc4-1"] and status == 200

@@ -40,13 +40,41 @@ def render(result: dict[str, Any]) -> str:
         "",
     ]
     apis = result["apis"]
-    lines += _runs(apis)
-    lines += _ratios(apis)
-    lines += _coverage(apis)
-    lines += _files(apis)
-    lines += _duckdb(apis)
-    lines += _targets(apis)
+    if apis:  # none when only the fleet section ran
+        lines += _runs(apis)
+        lines += _ratios(apis)
+        lines += _coverage(apis)
+        lines += _files(apis)
+        lines += _duckdb(apis)
+        lines += _targets(apis)
+    lines += _fleet(result.get("fleet"))
     return "\n".join(lines)
+
+
+def _fleet(fleet: dict[str, Any] | None) -> list[str]:
+    """One line per fleet configuration, the floor beside each (issue 16)."""
+    if not fleet:
+        return []
+    rows = []
+    for r in fleet["runs"]:
+        busiest = ", ".join(f"{k} {v}" for k, v in sorted(r["busiest_window"].items()))
+        speedup = fleet["speedups"].get(f"{r['api']} {r['workers']}w/{r['hosts']}h")
+        note = r.get("error", "")[:60] or (
+            f"account median {_fmt(r.get('account_seconds_median'), '.1f')} s; "
+            f"busiest window: {busiest or '-'}")
+        rows.append([r["api"], f"{r['workers']}w/{r['hosts']}h", f"{r['ok']}/{r['accounts']}",
+                     _fmt(r["accounts_per_hour"], ",.0f"), _fmt(speedup, ".2f"),
+                     _fmt(r["requests"]), _fmt(r["requests_per_s"], ".1f"),
+                     _fmt(r["wall_s"], ".1f"), _fmt(r["floor_s"], ".1f"),
+                     _fmt(r["efficiency_pct"], ".0f"), _fmt(r["throttled_429"]),
+                     f"{r['limit'][0]}/{r['limit'][1]:g}s per {r['limit_per']}",
+                     _fmt(r["within_limit"]), note])
+    s = fleet["settings"]
+    return ["", f"fleet (Dask workers as simulated hosts; time-scale {s['time_scale']:g}, "
+                f"{s['size']} accounts; accounts/hour in scaled time; floor = requests / "
+                f"(limit x budgets spent at once))",
+            *_table(["api", "run", "ok", "acct/h", "x one", "requests", "req/s", "wall s",
+                     "floor s", "eff %", "429", "limit", "within", "notes"], rows)]
 
 
 def _runs(apis: dict[str, Any]) -> list[str]:

@@ -21,12 +21,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.fleet import FleetBench, FleetRun
 from bench.lake import SHAPE_RUNS, measure_lake
 from bench.measure import run_job
 from bench.peers import DLT_COVERS, SDK_COVERS
@@ -65,12 +66,14 @@ class Bench:
     def __init__(self, apis: list[str], size: str, time_scale: float = 1.0,
                  latency: float = 0.0, peers: bool = True, seed: int = 0, workers: int = 8,
                  say: Callable[[str], None] = print, job_timeout: float = 3600.0,
-                 cpu_runs: int = SHAPE_RUNS) -> None:
+                 cpu_runs: int = SHAPE_RUNS, fleet: Sequence[FleetRun] = (),
+                 fleet_size: str = "tiny") -> None:
         if time_scale <= 0:
             raise ValueError("time scale must be > 0")
         self.apis, self.size, self.time_scale = apis, size, time_scale
         self.latency, self.peers, self.seed, self.workers = latency, peers, seed, workers
         self.say, self.job_timeout, self.cpu_runs = say, job_timeout, cpu_runs
+        self.fleet, self.fleet_size = list(fleet), fleet_size
 
     # ------------------------------------------------------------------ scaling
     def server_limit(self, api: str) -> tuple[int, float]:
@@ -106,6 +109,7 @@ class Bench:
                 "time_scale": self.time_scale, "latency_s": self.latency,
                 "sandbox_latency_s": self.latency / self.time_scale, "peers": self.peers,
                 "workers": self.workers, "cpu_runs": self.cpu_runs,
+                "fleet": [vars(r) for r in self.fleet],
                 "time_scaling": "rate-limit windows (server and client) and latency divided "
                                 "by time_scale; Retry-After is not scaled",
             },
@@ -115,6 +119,11 @@ class Bench:
         }
         for api in self.apis:
             result["apis"][api] = self.run_api(api)
+        if self.fleet:
+            result["fleet"] = FleetBench(
+                self.fleet, time_scale=self.time_scale, latency=self.latency,
+                size=self.fleet_size, http_workers=self.workers, say=self.say,
+                job_timeout=self.job_timeout).run()
         result["finished_at"] = datetime.now(UTC).isoformat()
         result["seconds"] = round(time.monotonic() - started, 1)
         return result

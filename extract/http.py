@@ -5,6 +5,10 @@ credential; ``extract.sessions``) -> our session's redirect rule (same origin on
 ``extract.origin``) -> our metered adapter, which runs the retry policy of ``extract.retrying``:
 each attempt waits for the account's limiter (requests-ratelimiter), is counted for the
 manifest, and has default timeouts. Fetch code receives the session; it never builds one.
+
+A family whose limit counts per host (Basecamp 4: per IP address) waits instead for a budget
+shared by every process of the host (``extract.hostlimit``), and connections bind to the host's
+source address (``BASECAMP_SOURCE_ADDRESS``) when one is set.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from pyrate_limiter import Limiter
 from requests.adapters import HTTPAdapter
 from requests_ratelimiter import LimiterAdapter
 from urllib3.exceptions import NameResolutionError
 from urllib3.util.retry import Retry
 
+from extract import hostlimit
 from extract.origin import is_loopback
 from extract.retrying import DEFAULT_FIRST_BACKOFF, DEFAULT_RETRY_AFTER_MAX, RetryPolicy
 from extract.retrying import RetryAfterTooLong as RetryAfterTooLong
@@ -171,11 +177,26 @@ class MeteredAdapter(LimiterAdapter):
     """
 
     def __init__(self, *, stats: HttpStats, timeout: tuple[float, float], policy: RetryPolicy,
-                 **kwargs: Any) -> None:
+                 source_address: str | None = None, **kwargs: Any) -> None:
         self.stats = stats
         self.default_timeout = timeout
         self.policy = policy
+        self.source_address = source_address  # read by init_poolmanager in super().__init__
         super().__init__(**kwargs)
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        """Connections leave from the host's source address when one is set."""
+        super().init_poolmanager(connections, maxsize, block=block,
+                                 **self._bound(pool_kwargs))
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        return super().proxy_manager_for(proxy, **self._bound(proxy_kwargs))
+
+    def _bound(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if self.source_address:
+            return {**kwargs, "source_address": (self.source_address, 0)}
+        return kwargs
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         if kwargs.get("timeout") is None:
@@ -283,6 +304,10 @@ class HttpSettings:
     auth: requests.auth.AuthBase | None = None
     cache_identity: str | None = None
     full: bool = False
+    # The machine-wide budget the main limit counts in, shared by every process of the host
+    # (``Family.host_budget``: ``bc4``); None counts it per account, in this process.
+    host_budget: str | None = None
+    source_address: str | None = field(default_factory=hostlimit.source_address)
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy.scaled(self.backoff_factor, cap=self.backoff_max,
@@ -292,18 +317,24 @@ class HttpSettings:
 
 
 def _adapter(settings: HttpSettings, stats: HttpStats, rate: RateLimit | None,
-             bucket: str) -> MeteredAdapter:
-    """A limiter per bucket: the per-account one, or a stricter one for a group of paths.
+             bucket: str, budget: str | None = None) -> MeteredAdapter:
+    """A limiter per bucket: the per-account one, or a stricter one for a group of paths;
+    the host's shared one (``host_budget``) in place of the per-account one.
 
     The window is widened by ``WINDOW_MARGIN``: the server counts arrivals, we count departures,
     and a burst that leaves at the very end of our window may arrive inside the server's next
     one. Counting over a slightly longer window absorbs that skew.
     """
     window = rate.seconds + WINDOW_MARGIN if rate else 1
+    shared: Limiter | None = None
+    if rate and budget:
+        shared = hostlimit.host_limiter(budget, rate.requests, window)
     return MeteredAdapter(
         stats=stats,
         timeout=settings.timeout,
         policy=settings.retry_policy(),
+        source_address=settings.source_address,
+        limiter=shared,
         per_second=rate.requests / window if rate else UNLIMITED_PER_SECOND,
         burst=window,
         per_host=False,
@@ -328,7 +359,8 @@ def build_session(settings: HttpSettings, stats: HttpStats) -> requests.Session:
         session = open_cache(cache_file, full=settings.full)
     else:
         session = GuardedSession()
-    adapter = _adapter(settings, stats, settings.rate_limit, settings.bucket)
+    adapter = _adapter(settings, stats, settings.rate_limit, settings.bucket,
+                       settings.host_budget)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     for prefix, limit in settings.prefix_limits.items():

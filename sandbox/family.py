@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.credentials import Credentials
 from sandbox.faults import FAULT_KINDS
@@ -56,14 +56,17 @@ def plain_credentials(default: Callable[[], Credentials]
 class SandboxFamily:
     """One fake API as the harness sees it.
 
-    ``generate(size, seed)`` builds the truth; ``credentials(given)`` turns what the caller
+    ``generate(size, seed)`` builds the truth, ``generate(size, seed, account_id)`` one
+    numbered apart (a fleet's accounts); ``credentials(given)`` turns what the caller
     passed (or None) into what the front checks; ``front(truth, credentials, options)``
     builds the front; ``mutate(front, truth, n, seed)`` changes the served account (None:
     not offered). ``launchpad`` is the OAuth prefix on the same origin, when there is one.
+    ``limit_scope`` "address": the front keys its limit by client address, and a fleet's
+    accounts of this family share one limiter.
     """
 
     api: str
-    generate: Callable[[str, int], Any]
+    generate: Callable[..., Any]
     credentials: Callable[[Any], Any]
     front: Callable[[Any, Any, ServeOptions], Front]
     rate_limit: Limit
@@ -75,3 +78,6 @@ class SandboxFamily:
     fault_kinds: Sequence[str] = FAULT_KINDS
     mutate: Callable[[Front, Any, int, int], dict[str, list[int]]] | None = None
     launchpad: str | None = None
+    # What the main limit counts per when one server holds many accounts (``sandbox.fleet``):
+    # each account its own window, or one window per client address across all of them.
+    limit_scope: Literal["account", "address"] = "account"

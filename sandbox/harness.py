@@ -21,7 +21,8 @@ from sandbox.credentials import Credentials
 from sandbox.family import ServeOptions
 from sandbox.faults import FaultPlan
 from sandbox.jsonapi import Authenticator
-from sandbox.pipeline import WRONG_SCHEME
+from sandbox.pipeline import API_WINDOW, WRONG_SCHEME
+from sandbox.ratelimit import SlidingWindowLimiter
 from sandbox.registry import family_for
 from sandbox.requestlog import RequestLog
 from sandbox.server import Limit, SandboxServer
@@ -57,16 +58,21 @@ class Sandbox:
         slow_seconds: float = 5.0,
         calendar_rate_limit: Limit | None = (10, 5.0),
         page_gear: Sequence[int] | None = None,
+        shared_limiter: SlidingWindowLimiter | None = None,
+        account_id: int | None = None,
     ) -> None:
         """``credentials``: ``Credentials`` (BC4 also takes ``Bc4Credentials``) or None for
-        random ones; ``calendar_rate_limit`` is Backpack's, ``page_gear`` BC4's page sizes."""
+        random ones; ``calendar_rate_limit`` is Backpack's, ``page_gear`` BC4's page sizes;
+        ``shared_limiter`` replaces ``rate_limit`` by a limiter other sandboxes use too;
+        ``account_id`` numbers the account (None: the family's default id)."""
         self.family = family_for(api)
         self.api = api
         self.size = size
         self.seed = seed
         limit = self.family.rate_limit if isinstance(rate_limit, _Default) else rate_limit
         options = ServeOptions(calendar_rate_limit=calendar_rate_limit, page_gear=page_gear)
-        self.truth: Any = self.family.generate(size, seed)
+        numbered = () if account_id is None else (account_id,)
+        self.truth: Any = self.family.generate(size, seed, *numbered)
         self.credentials: Any = self.family.credentials(credentials)
         self._log = RequestLog(log_path, key=self.family.log_key)
         self._faults = FaultPlan(rate=faults, seed=fault_seed,
@@ -77,6 +83,7 @@ class Sandbox:
             self._front, log=self._log, faults=self._faults,
             limits=self.family.limits(limit, options), latency=latency,
             slow_seconds=slow_seconds, host=host, port=port,
+            shared={API_WINDOW: shared_limiter} if shared_limiter else None,
         )
 
     # ------------------------------------------------------------------ lifecycle

@@ -15,7 +15,7 @@ BC4 subclasses it (``sandbox.bc4.server``) for Launchpad, Bearer challenges and 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from werkzeug.wrappers import Request, Response
@@ -98,7 +98,11 @@ class JsonFront:
             return Outcome(text(target.status, TARGET_REFUSALS[target.status]))
         if not self.credentials.accepts(request.headers.get("Authorization")):
             return Outcome(self.unauthorized())
-        return Ticket(key=target.account)
+        return Ticket(key=self.limit_key(request, target.account))
+
+    def limit_key(self, request: Request, account: Any) -> Hashable:
+        """What the rate limit counts per: the account (BC2); BC4 counts per client address."""
+        return account
 
     def fault(self, kind: str, entry: Entry) -> Response | None:
         return None

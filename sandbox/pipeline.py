@@ -12,8 +12,8 @@ In order (each step can end the request):
 5. the front's answer (validators and 304 handling are the family's policy).
 
 Every request, whatever its fate, is appended to the request log as the front shaped the entry
-(without any header, so no credential can leak). A reset is logged with status 0 because no
-response was sent.
+(without any header, so no credential can leak) with the client's address. A reset is logged
+with status 0 because no response was sent.
 """
 
 from __future__ import annotations
@@ -154,6 +154,7 @@ class Pipeline:
         request = Request(environ)
         path = raw_path(environ)
         entry = self.front.entry(request, path)
+        entry["client"] = request.remote_addr
         if self.latency > 0:
             time.sleep(self.latency)
         try:

@@ -72,7 +72,8 @@ class SandboxServer:
     """Serves one ``Front`` through the pipeline, plus the side listeners it asks for.
 
     ``limits`` maps a rate-limit window name (``api``; Backpack adds ``calendar``) to
-    (requests, seconds), or None for no limit.
+    (requests, seconds), or None for no limit; ``shared`` gives a window a limiter other
+    servers use too (a fleet's Basecamp 4 accounts: one budget per client address).
     """
 
     def __init__(
@@ -86,11 +87,13 @@ class SandboxServer:
         slow_seconds: float = 5.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        shared: Mapping[str, SlidingWindowLimiter] | None = None,
     ) -> None:
         self.front = front
         self.log = log
         limiters = {name: SlidingWindowLimiter(*limit) if limit else None
                     for name, limit in limits.items()}
+        limiters.update(shared or {})
         self.pipeline = Pipeline(front, log=log, faults=faults, limiters=limiters,
                                  latency=latency, slow_seconds=slow_seconds)
         self.host = host

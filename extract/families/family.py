@@ -81,6 +81,9 @@ class Login(Protocol):
 
 
 SandboxTarget = Callable[[Any], Target]
+# Where a family's limit counts: per account (in the exporting process), or per host (one
+# budget shared by every process of the machine, ``extract.hostlimit``).
+RATE_SCOPES = ("account", "host")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Family:
     preflight: str
     rate: RateLimit
     group_rates: Mapping[str, RateLimit] = field(default_factory=dict)
+    rate_scope: str = "account"
     http_cache: bool = True
     session_auth: bool = True
     retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
@@ -110,6 +114,16 @@ class Family:
     sandbox_login: Callable[[], object] | None = None
     # Commands of its own the CLI offers (Basecamp 4: `auth login`, `auth accounts`).
     commands: tuple[click.Command, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.rate_scope not in RATE_SCOPES:
+            raise ValueError(f"rate_scope {self.rate_scope!r} is not one of {RATE_SCOPES}")
+
+    @property
+    def host_budget(self) -> str | None:
+        """The machine-wide budget the main limit counts in (``HttpSettings.host_budget``),
+        None when it counts per account."""
+        return self.api if self.rate_scope == "host" else None
 
     @property
     def registry(self) -> Registry:

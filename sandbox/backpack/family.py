@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from sandbox.backpack.app import BackpackApp
-from sandbox.backpack.data import generate_account
+from sandbox.backpack.data import DEFAULT_ACCOUNT, generate_account
 from sandbox.backpack.faults import BACKPACK_FAULT_KINDS, BACKPACK_RANDOM_FAULTS
 from sandbox.backpack.model import BackpackAccount
 from sandbox.backpack.server import CALENDAR_WINDOW, BackpackFront, resource_key
@@ -15,6 +15,13 @@ from sandbox.credentials import Credentials
 from sandbox.family import SandboxFamily, ServeOptions, plain_credentials
 from sandbox.pipeline import API_WINDOW
 from sandbox.server import Limit
+
+
+def _generate(size: str, seed: int, account_id: int | None = None) -> BackpackAccount:
+    """A numbered account is also a subdomain of its own (``sandbox<id>``)."""
+    if account_id is None:
+        return generate_account(size, seed)
+    return generate_account(size, seed, account_id, f"{DEFAULT_ACCOUNT}{account_id}")
 
 
 def _front(truth: BackpackAccount, credentials: Credentials,
@@ -33,7 +40,7 @@ def _account_name(truth: Any) -> str:
 
 FAMILY = SandboxFamily(
     api="backpack",
-    generate=generate_account,
+    generate=_generate,
     credentials=plain_credentials(lambda: Credentials(token=secrets.token_hex(20))),
     front=_front,
     rate_limit=(100, 5.0),

@@ -25,7 +25,7 @@ import random
 from datetime import timedelta
 
 from sandbox.bc4 import words as words
-from sandbox.bc4.data_base import ACCOUNT_START, BIG_ID, SYSTEM_PERSON_ID
+from sandbox.bc4.data_base import ACCOUNT_START, BIG_ID, DEFAULT_ACCOUNT_ID, SYSTEM_PERSON_ID
 from sandbox.bc4.data_extras import ExtrasBuilder
 from sandbox.bc4.data_tools import ToolBuilder
 from sandbox.bc4.model import (
@@ -149,8 +149,9 @@ _TOOL_TITLES = {
 }
 
 
-def generate_account(size: str = "tiny", seed: int = 0) -> Bc4Account:
+def generate_account(size: str = "tiny", seed: int = 0,
+                     account_id: int = DEFAULT_ACCOUNT_ID) -> Bc4Account:
     """Build the account for a size name (``tiny``, ``default``, ``large``) and seed."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; expected one of {tuple(SIZES)}")
-    return _Builder(SIZES[size], seed).build()
+    return _Builder(SIZES[size], seed, account_id).build()

@@ -27,11 +27,11 @@ COMMENTABLE = ("Todo", "Todolist", "Message", "Document", "Upload", "Schedule::E
 class BuilderBase:
     """Holds the generator state (random source, id counters, clock) while building."""
 
-    def __init__(self, spec: SizeSpec, seed: int) -> None:
+    def __init__(self, spec: SizeSpec, seed: int, account_id: int = DEFAULT_ACCOUNT_ID) -> None:
         self.spec = spec
         self.seed = seed
         self.rng = random.Random(seed)
-        self.acct = Bc4Account(account_id=DEFAULT_ACCOUNT_ID, name="Honcho Design",
+        self.acct = Bc4Account(account_id=account_id, name="Honcho Design",
                                now=REFERENCE_NOW)
         self._next_id = 1_069_479_300
         self._next_event = 2_000_000_000

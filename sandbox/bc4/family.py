@@ -1,4 +1,5 @@
-"""Basecamp 4 as the harness sees it: OAuth via Launchpad, 50 requests per 10 s, geared pages.
+"""Basecamp 4 as the harness sees it: OAuth via Launchpad, 50 requests per 10 s per client
+address (across every account a fleet serves), geared pages.
 
 Credentials: a ``Bc4Credentials`` grant as given, one built around a plain ``Credentials``
 token, or a random one. ``mutate`` holds the app's lock, so it is safe while serving.
@@ -48,4 +49,5 @@ FAMILY = SandboxFamily(
     base_url=lambda origin, truth: f"{origin}/{truth.account_id}",
     mutate=_mutate,
     launchpad=LAUNCHPAD,
+    limit_scope="address",
 )

@@ -1,7 +1,7 @@
 """The Basecamp 4 front: the JSON front plus Launchpad, Bearer challenges and geared oracle.
 
 Launchpad (``/launchpad/...``) lives on another host in production; here it shares the port
-under a path prefix. It is not rate limited (the API limit is per account), its POST body is
+under a path prefix. It is not rate limited (the API limit is per client address), its POST body is
 never logged, and ``authorization.json`` needs a valid bearer token like the API.
 
 ``GET /launchpad/authorization/new`` stands in for the browser consent page: it approves at once
@@ -14,7 +14,7 @@ parameter and every issued code is one of the credentials' secrets).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import timedelta
 from typing import Any
 
@@ -59,6 +59,11 @@ class Bc4Front(JsonFront):
     def bind(self, origin: str, asset_origin: str) -> None:
         super().bind(origin, asset_origin)
         self.origin = origin
+
+    def limit_key(self, request: Request, account: Any) -> Hashable:
+        """Basecamp 4 limits per IP address, across every account and token: a limiter shared
+        by several accounts' fronts (``sandbox.fleet``) gives one address one budget."""
+        return ("address", request.remote_addr)
 
     def unauthorized(self) -> Response:
         return _json(401, {"error": "invalid_token"},

@@ -62,7 +62,7 @@ def test_request_log__has_no_credentials(tmp_path: Path) -> None:
         assert secret not in text
     assert len(log_file.read_text().splitlines()) == len(entries) == 4
     assert set(entries[0]) == {"t", "method", "path", "query", "status", "account", "bytes",
-                               "fault"}
+                               "fault", "client"}
     assert [e["status"] for e in entries] == [200, 200, 200, 401]
 
 

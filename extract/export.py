@@ -129,6 +129,7 @@ def _session(config: ExportConfig, fam: Family, run: Run) -> requests.Session:
         retry_methods=fam.retry_methods,
         session_auth=fam.session_auth,
         prefix_limits=fam.prefix_limits(config.base_url) if config.rate_limit else {},
+        host_budget=fam.host_budget,
         auth=config.grant.auth(config.user_agent) if config.grant else None,
         cache_identity=config.grant.identity() if config.grant else None,
     ), run.stats)

@@ -59,7 +59,12 @@ class FleetAccount:
 
     @property
     def account_id(self) -> int:
-        return FIRST_ACCOUNT_ID + self.seed
+        return sandbox_account_id(self.seed)
+
+
+def sandbox_account_id(seed: int) -> int:
+    """A fleet's sandbox account of ``seed``: its own id (Backpack: subdomain), per seed."""
+    return FIRST_ACCOUNT_ID + seed
 
 
 class SandboxFleet:

@@ -7,7 +7,8 @@
 - ``export_to``: runs a full export of a sandbox into a directory and returns the result.
 - ``vcr_cassette_dir``: where pytest-recording keeps each module's cassettes.
 - ``cli_env``: the environment for a subprocess run of the CLI, without the caller's
-  ``BASECAMP_*`` settings (a developer's real token must never reach a test run).
+  ``BASECAMP_*`` settings (a developer's real token must never reach a test run), but with
+  the test process's own Basecamp 4 budget folder (``BASECAMP_LIMITS_DIR``, set at import).
 - ``stored_tables``: every table of an export as sorted rows without lineage columns, so two
   exports (resumed, incremental, faulted, calm) compare row for row.
 - ``_postgres_released`` (autouse): a test that took the PostgreSQL test database
@@ -17,16 +18,27 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from extract import hostlimit
 from extract.config import ExportConfig
 from extract.export import ExportResult, run_export
 from extract.http import Credentials
 from tests.warehouse.db import release_postgres
+
+# Basecamp 4's budget is shared by every process of a host (extract/hostlimit.py); each test
+# process (and the CLI runs it starts) gets a folder of its own, so parallel test workers
+# neither slow each other down nor touch the budget of a real export on this machine.
+os.environ.setdefault(hostlimit.LIMITS_DIR_ENV, tempfile.mkdtemp(prefix="basecamp-limits-"))
+atexit.register(shutil.rmtree, os.environ[hostlimit.LIMITS_DIR_ENV], ignore_errors=True)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
@@ -105,10 +117,10 @@ def stored_tables(output: Path, api: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def cli_env() -> dict[str, str]:
-    """This process's environment minus every ``BASECAMP_*`` variable."""
-    import os
-
-    return {k: v for k, v in os.environ.items() if not k.startswith("BASECAMP_")}
+    """This process's environment minus every ``BASECAMP_*`` variable but the test run's own
+    Basecamp 4 budget folder."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("BASECAMP_") or k == hostlimit.LIMITS_DIR_ENV}
 
 
 def export_command(box: Any, output: Path, *extra: str, workers: int = 2) -> list[str]:

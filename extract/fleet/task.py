@@ -85,17 +85,20 @@ def _target(entry: AccountEntry, options: ExportOptions
 
 @contextmanager
 def _sandbox(entry: AccountEntry) -> Iterator[Any]:
-    """The entry's built-in sandbox, serving on loopback of this worker while the task runs.
+    """The entry's built-in sandbox, serving on loopback of this worker while the task runs;
+    its account is numbered by its seed, so two entries of one family are two accounts.
 
     It listens on a port fixed by the entry (family, seed, size) when that port is free, so
     a rerun of the task (its worker died) serves the same base URL and resumes the journal
     the first attempt left, as the CLI's own sandbox keeps its port for its HTTP cache.
     """
     from sandbox import Sandbox  # only a sandbox entry loads the sandbox (as the CLI does)
+    from sandbox.fleet import sandbox_account_id
 
     fam = family(entry.family)
     settings: dict[str, Any] = {
         "api": entry.family, "size": entry.size, "seed": entry.seed,
+        "account_id": sandbox_account_id(entry.seed),
         "credentials": fam.sandbox_login() if fam.sandbox_login is not None else None}
     if entry.sandbox_rate_limit == "off":
         settings["rate_limit"] = None

@@ -22,6 +22,7 @@ from extract.cli.options import ExportOptions
 from extract.export import run_export
 from extract.families import family
 from sandbox import Sandbox
+from sandbox.fleet import sandbox_account_id
 from tests.conftest import LINEAGE, cli_env, sandbox_config
 from tests.lake.exports import EXE
 from tests.test_backpack_export import config as backpack_config
@@ -56,8 +57,10 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
 
 
 def single_export(api: str, seed: int, output: Path) -> tuple[Any, Rows]:
-    """The single-account export of a tiny sandbox (in this process): its account and rows."""
-    with Sandbox(api=api, size="tiny", seed=seed, rate_limit=None) as box:
+    """The single-account export of a tiny sandbox (in this process): its account and rows.
+    The account is numbered as a fleet's sandbox entry of that seed numbers it."""
+    with Sandbox(api=api, size="tiny", seed=seed, rate_limit=None,
+                 account_id=sandbox_account_id(seed)) as box:
         return export_of(box, output)
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dask
 import pytest
 from distributed import Client, LocalCluster
 
@@ -23,7 +22,6 @@ from extract.config import default_work_dir
 from extract.families.bc4.local import SANDBOX_OAUTH
 from extract.families.family import SANDBOX_LOGIN
 from extract.journal import pending, run_dir
-from tests.fleet import distinct_sandboxes
 from tests.fleet.helpers import EXE, accounts_tables, differences, single_export, write_accounts
 from tests.lake.conftest import Bucket
 from tests.s3_server import KEY_ID, SECRET
@@ -34,7 +32,6 @@ SEEDS = (1, 2)
 ENTRIES = [{"sandbox": api, "size": "tiny", "seed": seed}
            | ({"sandbox_rate_limit": "off"} if api == "bc4" else {})
            for api in APIS for seed in SEEDS]
-PRELOAD = json.dumps(distinct_sandboxes.PRELOAD["distributed.worker.preload"])
 NEEDLES = [SECRET, KEY_ID, SANDBOX_LOGIN["token"], SANDBOX_OAUTH["refresh_token"],
            SANDBOX_OAUTH["client_secret"],
            base64.b64encode(f"{SANDBOX_LOGIN['username']}:{SANDBOX_LOGIN['password']}"
@@ -46,21 +43,16 @@ Singles = dict[tuple[str, int], tuple[Any, dict[str, list[str]]]]
 def singles(tmp_path_factory) -> Iterator[Singles]:
     """Each account's single-account export, in this process, into its own folder."""
     base = tmp_path_factory.mktemp("singles")
-    distinct_sandboxes.patch()
-    try:
-        yield {(api, seed): single_export(api, seed, base / f"{api}-{seed}")
-               for api in APIS for seed in SEEDS}
-    finally:
-        distinct_sandboxes.unpatch()
+    yield {(api, seed): single_export(api, seed, base / f"{api}-{seed}")
+           for api in APIS for seed in SEEDS}
 
 
 @pytest.fixture
 def fleet_env(s3: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The bucket's AWS_* variables, a user cache dir of the test's own (the default work dir
-    of an s3:// output), the preload that gives each seed its own account; set here too, so
-    a cluster started by the test hands them to its workers."""
-    env = {**s3.env, "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "DASK_DISTRIBUTED__WORKER__PRELOAD": PRELOAD}
+    of an s3:// output); set here too, so a cluster started by the test hands them to its
+    workers."""
+    env = {**s3.env, "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
@@ -120,8 +112,7 @@ def test_scheduler__a_worker_killed_mid_run_still_ends_with_every_account_equal(
     account ok and equal to its single export, and the killed account's manifest saying its
     rerun resumed the journaled units."""
     output, account = s3.uri("fleet"), singles[("bc2", 1)][0]
-    with dask.config.set(distinct_sandboxes.PRELOAD), \
-            LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                          dashboard_address=":0") as cluster, Client(cluster) as client:
         argv = fleet_command(tmp_path, output, "--scheduler", cluster.scheduler_address,
                              rate="200/1")

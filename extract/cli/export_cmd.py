@@ -16,13 +16,13 @@ from typing import Any
 import click
 
 from extract.cli.app import cli
+from extract.cli.fleet.engine import Engine
 from extract.cli.fleet_cmd import check_fleet_options, export_fleet, verbosity
 from extract.cli.global_options import emit_json, wants_json
 from extract.cli.lines import failure_line, summary_line
 from extract.cli.options import ExportOptions, export_options, shrink_option
 from extract.cli.targets import accounts, check_output, export_config, sandbox_if_needed
 from extract.export import ExportResult, run_export
-from extract.fleet.engine import Engine
 from extract.progress import BAR_REFRESH, LogTicker, Progress, TerminalBar, View, watching
 from extract.summary import account_entry, export_document, failed_entry
 from transforms.errors import BasecampExtractError, PartialExportError

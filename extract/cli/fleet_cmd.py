@@ -1,7 +1,7 @@
 """`export --accounts FILE` and `status --accounts FILE`: a fleet of accounts into one output.
 
-The accounts file says which accounts (``extract.fleet.accounts``); the engine runs one task
-per account (``extract.fleet.engine``); this module says how it went: a progress line per
+The accounts file says which accounts (``extract.cli.fleet.accounts``); the engine runs one task
+per account (``extract.cli.fleet.engine``); this module says how it went: a progress line per
 account as it finishes, a summary line per account and a total (or, with --json, the fleet
 document), the document kept as ``<output>/_fleet/<run_id>.json``, exit 7 if any failed.
 """
@@ -17,16 +17,16 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from extract.cli.fleet.accounts import AccountEntry, load_accounts
+from extract.cli.fleet.engine import Engine, run_fleet
+from extract.cli.fleet.manifest import failed_names, fleet_document, last_records, write_fleet
+from extract.cli.fleet.task import Record
 from extract.cli.fleet_lines import account_line, progress_line, status_header, total_line
 from extract.cli.global_options import GLOBALS, emit_json, wants_json
 from extract.cli.lines import status_lines
 from extract.cli.options import ExportOptions
 from extract.cli.targets import check_output
 from extract.families import family
-from extract.fleet.accounts import AccountEntry, load_accounts
-from extract.fleet.engine import Engine, run_fleet
-from extract.fleet.manifest import failed_names, fleet_document, last_records, write_fleet
-from extract.fleet.task import Record
 from extract.run import new_run_id
 from extract.summary import status_entry
 from transforms.errors import ConfigError, PartialExportError

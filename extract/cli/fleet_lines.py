@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from extract.fleet.task import FAILED, OK, Record
+from extract.cli.fleet.task import FAILED, OK, Record
 
 
 def account_line(record: Record) -> str:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.fleet.accounts import AccountEntry, load_accounts, parse_accounts
-from extract.fleet.engine import shippable
-from extract.fleet.secrets import resolve
+from extract.cli.fleet.accounts import AccountEntry, load_accounts, parse_accounts
+from extract.cli.fleet.engine import shippable
+from extract.cli.fleet.secrets import resolve
 from tests.fleet.helpers import fleet_options, run_cli, write_accounts
 from transforms.errors import ConfigError
 

@@ -97,7 +97,7 @@ def test_local_cluster__six_accounts_into_s3_each_equal_to_its_single_export(
     assert proc.returncode == 0, proc.stderr
     assert "Dask dashboard: http://" in proc.stderr
     account = singles[("bc2", 1)][0]
-    assert f"INFO extract.fleet: fleet: bc2-sandbox-1 (bc2 {account}): exporting" in proc.stderr
+    assert f"INFO extract.cli.fleet: fleet: bc2-sandbox-1 (bc2 {account}): exporting" in proc.stderr
     document = json.loads(proc.stdout)
     assert_complete_and_equal(document, output, singles)
     stored_keys = s3.keys()

@@ -14,9 +14,9 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from extract.fleet import engine
-from extract.fleet.accounts import parse_accounts
-from extract.fleet.engine import Engine, run_fleet
+from extract.cli.fleet import engine
+from extract.cli.fleet.accounts import parse_accounts
+from extract.cli.fleet.engine import Engine, run_fleet
 from tests.fleet.helpers import EXE, fleet_options, write_accounts
 from transforms.errors import ConfigError
 

@@ -12,8 +12,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.cli.fleet.accounts import AccountEntry
 from extract.families import family
-from extract.fleet.accounts import AccountEntry
 from transforms.errors import ConfigError
 from transforms.redact import REDACTOR
 

@@ -1,5 +1,7 @@
 """A fleet export: many accounts, listed in an accounts file, each exported by the ordinary
 single-account export, one task per account on Dask (or one after another in this process).
+It is a front-end beside the single-account command, so it lives with the CLI and builds each
+account's config the way the command does (``extract.cli.targets``).
 
 - ``accounts``: the accounts file (TOML), parsed and checked into ``AccountEntry`` values.
 - ``secrets``: where an entry's secret is, read on the worker that runs the account.
@@ -7,8 +9,3 @@ single-account export, one task per account on Dask (or one after another in thi
 - ``engine``: running the tasks: in this process, on a ``LocalCluster``, or on a cluster.
 - ``manifest``: the fleet's document and ``_fleet/<run_id>.json`` in the output.
 """
-
-# The CLI first: its `export` command imports this package's modules, and the task builds an
-# account's config with the CLI's own targets; importing the package before the CLI (a Dask
-# worker unpickling a task) would otherwise meet a half-built ``extract.cli``.
-import extract.cli  # noqa: F401

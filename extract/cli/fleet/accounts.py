@@ -2,7 +2,7 @@
 
 An entry names where its secret is (an environment variable's name, a token file's path),
 never the secret itself, so the entry is safe to ship through a scheduler, a task graph, a
-log line or the fleet manifest; ``extract.fleet.secrets`` reads the secret on the worker.
+log line or the fleet manifest; ``extract.cli.fleet.secrets`` reads the secret on the worker.
 A ``sandbox = "bc2"`` entry exports a built-in sandbox account instead (no credentials).
 
 Every mistake is one line naming the file and the entry (exit 2).

@@ -4,7 +4,7 @@
 - ``Engine(processes=N)``: a ``LocalCluster`` of N single-threaded worker processes.
 - ``Engine()``: every account in this process, one after another.
 
-A task is ``extract.fleet.task.export_account`` of plain data: the entry (no secrets), the
+A task is ``extract.cli.fleet.task.export_account`` of plain data: the entry (no secrets), the
 run's options with every connection option cleared, the steps. Each is submitted under its own
 key (the entry's name and the fleet's run id, ``pure=False``); Dask reruns a task whose worker
 died (up to ``distributed.scheduler.allowed-failures`` times) and the rerun resumes from the
@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 
+from extract.cli.fleet import task
+from extract.cli.fleet.accounts import AccountEntry
 from extract.cli.logs import configure_logging
 from extract.cli.options import ExportOptions
-from extract.fleet import task
-from extract.fleet.accounts import AccountEntry
 from transforms.errors import ConfigError
 from transforms.redact import REDACTOR
 

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from extract.cli.fleet.accounts import AccountEntry
+from extract.cli.fleet.secrets import resolve
 from extract.cli.lines import failure_line
 from extract.cli.options import ExportOptions, parse_rate
 from extract.cli.sandbox_cmd import SANDBOX_USER_AGENT
@@ -28,13 +30,11 @@ from extract.cli.targets import export_config
 from extract.export import ExportResult, run_export
 from extract.families import family
 from extract.families.family import Target
-from extract.fleet.accounts import AccountEntry
-from extract.fleet.secrets import resolve
 from extract.summary import account_entry
 from transforms.errors import BasecampExtractError
 from transforms.redact import REDACTOR
 
-log = logging.getLogger("extract.fleet")
+log = logging.getLogger("extract.cli.fleet")
 
 OK, FAILED = "ok", "failed"
 UNEXPECTED = 1  # the exit code of an error we did not foresee

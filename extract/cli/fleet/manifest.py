@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from extract.fleet.task import FAILED, OK, Record
+from extract.cli.fleet.task import FAILED, OK, Record
 from transforms.errors import ConfigError
 from transforms.tree import Tree
 

@@ -76,12 +76,15 @@ def test_a_key_twice_in_one_page__the_first_arrival_wins_as_in_the_row_walk():
 
 
 def test_polymorphic_values__misfits_land_in_unparsed_the_same_way():
+    """Text numbers, flags and times take their type; what cannot (a fraction, a number past
+    64 bits, a word for a time) lands in ``_unparsed``, never in a traceback."""
     page = [{"id": 1, "count": "12", "done": "true", "due_at": False},
             {"id": 2, "count": 1.5, "done": 1, "due_at": "2026-01-02T03:04:05Z"},
             {"id": 3, "count": True, "done": None, "due_at": "soon", "name": 7},
-            {"id": 4, "creator": None}, {"id": 5, "creator": {"id": 9}}]
+            {"id": 4, "creator": None}, {"id": 5, "creator": {"id": 9}},
+            {"id": 6, "count": 2**70}, {"id": 7, "count": "99999999999999999999"}]
     out = same_both_ways([(page, {})])
-    assert [r["id"] for r in out["things"][0] if r["_unparsed"]] == [2, 3]
+    assert [r["id"] for r in out["things"][0] if r["_unparsed"]] == [2, 3, 6, 7]
 
 
 def test_constants_on_some_pages__only_their_rows_take_them():

@@ -10,6 +10,7 @@ the rules below run only for a column that needs them.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -96,7 +97,10 @@ def _fast(values: list[Any], kind: pa.DataType) -> pa.Array | None:
     Arrow converts text and booleans exactly as the rules below keep them and refuses
     anything else. Numbers are inferred first, because Arrow would read ``true`` as 1.0 in a
     float column and truncate 1.5 in an integer one (the rules reject both), and text bound
-    for a time column still needs ``""`` nulled and a parse.
+    for a time column still needs ``""`` nulled and a parse. Text read from XML (Backpack's
+    ids, counts and flags) takes Arrow's parse, which accepts only what the rules accept the
+    same way: plain decimal digits, ``true`` and ``false`` in any case; anything else (spaces
+    around a number, other digits) goes to the rules.
     """
     try:
         if kind == FLOAT:
@@ -106,10 +110,24 @@ def _fast(values: list[Any], kind: pa.DataType) -> pa.Array | None:
             return _fast_moments(pa.array(values, STR), kind)
         if pa.types.is_integer(kind):
             inferred = pa.array(values)
-            return inferred.cast(kind) if inferred.type in WHOLE else None
+            return inferred.cast(kind) if inferred.type in WHOLE or inferred.type == STR \
+                else None
+        if kind == BOOL:
+            return _fast_booleans(values)
         return pa.array(values, kind)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         return None
+
+
+def _fast_booleans(values: list[Any]) -> pa.Array | None:
+    """Booleans as they are, or text that is all ``true``/``false`` (any case)."""
+    try:
+        return pa.array(values, BOOL)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        lowered = pc.utf8_lower(pa.array(values, STR))
+        truth = pc.equal(lowered, "true")
+        known = pc.or_(truth, pc.equal(lowered, "false"))
+        return truth if known.true_count == len(values) - lowered.null_count else None
 
 
 def _fast_moments(strings: pa.Array, kind: pa.DataType) -> pa.Array:
@@ -160,13 +178,25 @@ def _strings(values: list[Any], kind: pa.DataType, name: str, reject: Reject) ->
 
 
 def _numbers(values: list[Any], kind: pa.DataType, name: str, reject: Reject) -> pa.Array:
+    """Numbers and numeric text; an integer the column's type cannot hold is a misfit too."""
+    low, high = _bounds(kind)
     clean: list[Any] = []
     for i, v in enumerate(values):
         number = _number(v, integer=kind != FLOAT)
+        if number is not None and not low <= number <= high:
+            number = None
         if number is None and v is not None:
             reject(i, v)
         clean.append(number)
     return pa.array(clean, kind)
+
+
+def _bounds(kind: pa.DataType) -> tuple[float, float]:
+    if not pa.types.is_integer(kind):
+        return -math.inf, math.inf
+    if pa.types.is_unsigned_integer(kind):
+        return 0, 2 ** kind.bit_width - 1
+    return -(2 ** (kind.bit_width - 1)), 2 ** (kind.bit_width - 1) - 1
 
 
 INTEGER: Converter = _numbers

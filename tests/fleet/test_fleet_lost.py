@@ -9,9 +9,11 @@ import re
 import signal
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 import dask
 import pytest
+import requests
 from distributed import Client, LocalCluster
 
 from extract.cli.fleet import engine
@@ -69,3 +71,24 @@ def test_scheduler_nobody_runs__one_line_exit_2(tmp_path, monkeypatch):
         run_fleet(entries, fleet_options(tmp_path / "out"), None, Engine(scheduler=nobody),
                   "run", on_record=print, on_cluster=print)
     assert not (tmp_path / "out").exists()
+
+
+def test_dashboard__a_local_cluster_serves_dasks_status_page_while_the_fleet_runs(tmp_path):
+    """With --processes, the command is told the dashboard's link: expect Dask's Bokeh status
+    page there (accounts running, done and failed are its task stream) while the fleet runs,
+    and the fleet's one account exported."""
+    entries = parse_accounts({"accounts": [{"name": "one", "sandbox": "backpack",
+                                            "size": "tiny"}]})
+    pages: list[tuple[int, str]] = []
+
+    def visit(link: str) -> None:
+        status = urlsplit(link)._replace(netloc=f"127.0.0.1:{urlsplit(link).port}").geturl()
+        answer = requests.get(status, timeout=60)
+        pages.append((answer.status_code, answer.text))
+
+    records = run_fleet(entries, fleet_options(tmp_path / "out"), None,
+                        Engine(processes=1), "run-dashboard", on_record=lambda r: None,
+                        on_cluster=visit)
+    (status, text), = pages
+    assert status == 200 and "bokeh" in text.lower()
+    assert [r["status"] for r in records] == ["ok"]

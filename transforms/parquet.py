@@ -7,6 +7,7 @@ store). Which rows go into which file is the layout's business (``transforms.sto
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -79,10 +80,11 @@ def ensure_writable(tree: Tree, folders: Iterable[tuple[str, ...]] = ()) -> None
         if blocker is not None:
             raise OutputError(f"output directory {tree.shown} is not writable: {blocker} is a "
                               "file, not a directory; move it away or choose another --output")
+    probe = f".write-probe-{uuid.uuid4().hex}"  # exports of other accounts probe at once
     try:
         root.mkdir(parents=True, exist_ok=True)
-        tree.write_bytes((".write-probe",), b"")
-        tree.remove(".write-probe")
+        tree.write_bytes((probe,), b"")
+        tree.remove(probe)
     except OSError as exc:
         raise OutputError(f"output directory {tree.shown} is not writable: "
                           f"{exc.strerror or exc}") from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from extract.cli import cli
 from extract.journal import JOURNAL, SIGNATURE, pending, run_dir
 from sandbox import Sandbox
 from tests.conftest import cli_env, export_command, sandbox_config, stored_tables
+from transforms import parquet
 from transforms.errors import ConfigError, OutputError
 from transforms.store.state import state_path
+from transforms.tree import open_tree
 
 TODOS_OF_LISTS = r"/todolists/\d+/todos\.json"
 
@@ -282,3 +285,18 @@ def test_journal__an_unreadable_signature_starts_afresh(calm, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "no readable run.json" in done.stderr and "Traceback" not in done.stderr
     assert stored_tables(out, "bc2") == expected
+
+
+def test_writable_probe__exports_of_many_accounts_probe_one_folder_at_once(tmp_path):
+    """A fleet starts several accounts' exports into one output together: expect each one's
+    writability probe to leave the others' alone (they once shared one file name, and one
+    export removed the probe another was about to remove: exit 7), and no probe left over."""
+    tree = open_tree(tmp_path / "out")
+
+    def probe(_: int) -> None:
+        for _ in range(40):
+            parquet.ensure_writable(tree)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(probe, range(8)))
+    assert list((tmp_path / "out").iterdir()) == []

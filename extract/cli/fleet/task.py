@@ -30,6 +30,7 @@ from extract.cli.targets import export_config
 from extract.export import ExportResult, run_export
 from extract.families import family
 from extract.families.family import Target
+from extract.memory import tune_collector
 from extract.summary import account_entry
 from transforms.errors import BasecampExtractError
 from transforms.redact import REDACTOR
@@ -45,6 +46,7 @@ Record = dict[str, Any]
 def export_account(entry: AccountEntry, options: ExportOptions,
                    steps: list[str] | None = None) -> Record:
     """Export one account; its result record, whatever happened."""
+    tune_collector()  # a worker process was not started by our console entry
     started = time.monotonic()
     account: Any = entry.account
     try:

@@ -117,16 +117,10 @@ class SandboxFleet:
     def accounts_toml(self, *, user_agent: str, token_env: str) -> str:
         """An accounts file (issue 16's ``[[accounts]]`` tables) naming every served account;
         the token travels as the name of the environment variable that holds it."""
-        tables = []
-        for spec in self.accounts:
-            box = self.boxes[spec.name]
-            fields = {"name": spec.name, "family": spec.api, "account": box.account,
-                      "base_url": box.base_url, "user_agent": user_agent,
-                      "token_env": token_env}
-            # JSON strings are TOML basic strings: quoting and escapes agree
-            lines = [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
-            tables.append("[[accounts]]\n" + "\n".join(lines) + "\n")
-        return "\n".join(tables)
+        return accounts_toml([
+            {"name": spec.name, "family": spec.api, "account": self.boxes[spec.name].account,
+             "base_url": self.boxes[spec.name].base_url, "user_agent": user_agent,
+             "token_env": token_env} for spec in self.accounts])
 
     # ------------------------------------------------------------------ the log
     @property
@@ -143,6 +137,14 @@ class SandboxFleet:
 
     def minimum_requests(self) -> int:
         return sum(box.minimum_requests() for box in self.boxes.values())
+
+
+def accounts_toml(entries: Iterable[Mapping[str, Any]]) -> str:
+    """An accounts file of these entries, one ``[[accounts]]`` table each (JSON strings and
+    numbers are TOML values too: quoting and escapes agree)."""
+    return "\n".join("[[accounts]]\n" + "".join(f"{key} = {json.dumps(value)}\n"
+                                               for key, value in entry.items())
+                     for entry in entries)
 
 
 def busiest_window(entries: Iterable[Entry], seconds: float, by: str = "client"

@@ -122,12 +122,14 @@ class Shaper:
             self._row_by_row(table, segments)
             return
         lineage = {"_run_id": self.run_id}
+        stamps = {column: pa.array([s.stamp[column] for s in segments], kind)
+                  for column, kind in BOOKKEEPING.items()}
         for name, frame in frames.items():
             spec = self.normalizer.table(name)
             if not self._selected(spec) or not frame.n:
                 continue
-            typed = {column: pa.array([s.stamp[column] for s in segments], kind).take(
-                frame.origin) for column, kind in BOOKKEEPING.items()}
+            origin = pa.array(frame.origin, pa.int32())
+            typed = {column: stamp.take(origin) for column, stamp in stamps.items()}
             data = typed_table(spec, frame.n, frame.columns, lineage, self.drift, typed)
             self._batches[name].append(data if frame.order is None else data.take(frame.order))
 

@@ -69,15 +69,16 @@ def sandbox(api: str, size: str, host: str, port: int, username: str, password: 
     box.serve_forever()
 
 
-def local_sandbox(fam: Family, size: str) -> Any:
-    """Fixed port and credentials when free, so a re-run revalidates from the HTTP cache."""
+def local_sandbox(fam: Family, size: str, port: int = SANDBOX_PORT, **settings: Any) -> Any:
+    """Fixed port and credentials when free, so a re-run revalidates from the HTTP cache (and
+    a fleet task rerun resumes its journal); ``settings`` go to ``Sandbox`` as they are."""
     from sandbox import Sandbox  # see the module docstring
 
     creds = fam.sandbox_login() if fam.sandbox_login is not None else None
-    box = Sandbox(api=fam.api, size=size, credentials=creds, port=SANDBOX_PORT)
+    box = Sandbox(api=fam.api, size=size, credentials=creds, port=port, **settings)
     try:
         box.start()
     except OSError:
-        log.info("port %s is busy; the in-process sandbox takes a free one", SANDBOX_PORT)
-        box = Sandbox(api=fam.api, size=size, credentials=creds)
+        log.info("port %s is busy; the in-process sandbox takes a free one", port)
+        box = Sandbox(api=fam.api, size=size, credentials=creds, **settings)
     return box

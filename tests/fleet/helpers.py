@@ -22,7 +22,7 @@ from extract.cli.options import ExportOptions
 from extract.export import run_export
 from extract.families import family
 from sandbox import Sandbox
-from sandbox.fleet import sandbox_account_id
+from sandbox.fleet import accounts_toml, sandbox_account_id
 from tests.conftest import LINEAGE, cli_env, sandbox_config
 from tests.lake.exports import EXE
 from tests.test_backpack_export import config as backpack_config
@@ -33,16 +33,6 @@ CONFIGS = {"bc2": sandbox_config, "bc4": bc4_config, "backpack": backpack_config
 
 ORIGIN = re.compile(r"http://(?:127\.0\.0\.1|localhost):\d+")
 Rows = dict[str, list[str]]
-
-
-def accounts_toml(entries: list[dict[str, Any]]) -> str:
-    """An accounts file of these entries (JSON strings and numbers are TOML values too)."""
-    lines = []
-    for entry in entries:
-        lines.append("[[accounts]]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in entry.items()]
-        lines.append("")
-    return "\n".join(lines)
 
 
 def write_accounts(path: Path, entries: list[dict[str, Any]]) -> Path:

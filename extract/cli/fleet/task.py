@@ -25,7 +25,7 @@ from extract.cli.fleet.accounts import AccountEntry
 from extract.cli.fleet.secrets import resolve
 from extract.cli.lines import failure_line
 from extract.cli.options import ExportOptions, parse_rate
-from extract.cli.sandbox_cmd import SANDBOX_USER_AGENT
+from extract.cli.sandbox_cmd import SANDBOX_USER_AGENT, local_sandbox
 from extract.cli.targets import export_config
 from extract.export import ExportResult, run_export
 from extract.families import family
@@ -94,30 +94,18 @@ def _sandbox(entry: AccountEntry) -> Iterator[Any]:
     a rerun of the task (its worker died) serves the same base URL and resumes the journal
     the first attempt left, as the CLI's own sandbox keeps its port for its HTTP cache.
     """
-    from sandbox import Sandbox  # only a sandbox entry loads the sandbox (as the CLI does)
-    from sandbox.fleet import sandbox_account_id
+    from sandbox.fleet import sandbox_account_id  # only a sandbox entry loads the sandbox
 
-    fam = family(entry.family)
-    settings: dict[str, Any] = {
-        "api": entry.family, "size": entry.size, "seed": entry.seed,
-        "account_id": sandbox_account_id(entry.seed),
-        "credentials": fam.sandbox_login() if fam.sandbox_login is not None else None}
+    settings: dict[str, Any] = {"seed": entry.seed,
+                                "account_id": sandbox_account_id(entry.seed)}
     if entry.sandbox_rate_limit == "off":
         settings["rate_limit"] = None
     elif entry.sandbox_rate_limit:
         limit = parse_rate(entry.sandbox_rate_limit)
         settings["rate_limit"] = (limit.requests, limit.seconds)
-    box = Sandbox(**settings, port=sandbox_port(entry))
-    try:
-        box.start()
-    except OSError:
-        log.info("fleet: %s: port %s is busy; its sandbox takes a free one", entry.name,
-                 sandbox_port(entry))
-        box = Sandbox(**settings).start()
-    try:
+    with local_sandbox(family(entry.family), entry.size, sandbox_port(entry),
+                       **settings) as box:
         yield box
-    finally:
-        box.stop()
 
 
 def sandbox_port(entry: AccountEntry) -> int:

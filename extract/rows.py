@@ -38,39 +38,47 @@ def record_ctx(endpoint: Endpoint, ctx: Mapping[str, Any], record: Record) -> di
 def reshaped(endpoint: Endpoint, record: Record) -> dict[str, Any]:
     """The record with ``reshape`` applied: a new dict (the same object when there is
     nothing to do)."""
-    if not endpoint.reshape:
+    reshape = endpoint.reshape
+    if not reshape or reshape.keys().isdisjoint(record):
         return record
-    out = {}
-    for key, value in record.items():
-        new = endpoint.reshape.get(key, key)
-        if new is not None:
-            out[new] = value
-    return out
+    return {new: value for key, value in record.items()
+            if (new := reshape.get(key, key)) is not None}
 
 
 def row_groups(endpoint: Endpoint, ctx: Mapping[str, Any], records: Rows
                ) -> list[tuple[Mapping[str, Any], Rows]]:
     """The records reshaped, grouped by their own context: account-wide lists take context
-    (project) per record."""
+    (project) per record.
+
+    A record's context values are read column-wise over the page (``_column``), and a record
+    without its own value takes ``ctx``'s, so the groups and their contexts are
+    ``record_ctx``'s.
+    """
     if endpoint.reshape:
         records = [reshaped(endpoint, r) for r in records]
     if not endpoint.row_ctx:
         return [(ctx, records)]
-    by_ctx: dict[tuple[Any, ...], tuple[dict[str, Any], Rows]] = {}
-    for record in records:
-        key = tuple(_own(record, dotted, ctx.get(name))
-                    for name, dotted in endpoint.row_ctx.items())
+    names = list(endpoint.row_ctx)
+    owns = [[ctx.get(name) if v is None else v for v in _column(records, dotted)]
+            for name, dotted in endpoint.row_ctx.items()]
+    by_ctx: dict[tuple[Any, ...], Rows] = {}
+    for key, record in zip(zip(*owns, strict=True), records, strict=True):
         group = by_ctx.get(key)
         if group is None:
-            group = by_ctx[key] = (record_ctx(endpoint, ctx, record), [])
-        group[1].append(record)
-    return list(by_ctx.values())
+            group = by_ctx[key] = []
+        group.append(record)
+    return [({**ctx, **{n: v for n, v in zip(names, key, strict=True)
+                                if v is not None}}, rows)
+            for key, rows in by_ctx.items()]
 
 
-def _own(record: Record, dotted: str, default: Any) -> Any:
-    """What ``record_ctx`` puts under one row-context name: the record's value, if any."""
-    value = dig(record, dotted)
-    return default if value is None else value
+def _column(records: Rows, dotted: str) -> list[Any]:
+    """``dig(record, dotted)`` for every record, one path step at a time over the page."""
+    first, *rest = dotted.split(".")
+    values = [r.get(first) for r in records]
+    for part in rest:
+        values = [v.get(part) if isinstance(v, Mapping) else None for v in values]
+    return values
 
 
 def shape_page(shaper: Shaper, endpoint: Endpoint, ctx: Mapping[str, Any], records: Rows,

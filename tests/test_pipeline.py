@@ -17,7 +17,7 @@ from extract.families import family
 from extract.journal import PageSpool, RunJournal, read_page, spooled
 from extract.lineage import feeding, tainted_partitions
 from extract.page import Page
-from extract.rows import row_groups, unwrapped
+from extract.rows import record_ctx, row_groups, unwrapped
 from extract.run import storage_of
 from sandbox import Sandbox
 from tests.conftest import sandbox_config
@@ -56,6 +56,25 @@ def test_rows__grouped_pages_unwrap_and_take_context_per_record() -> None:
     assert [dict(ctx) for ctx, _ in groups] == [{"account_id": 1, "project_id": 7},
                                                 {"account_id": 1, "project_id": 8}]
     assert groups[0][1][0]["title"] == "a" and "content" not in groups[0][1][0]
+
+
+def test_rows__a_record_without_its_own_context_groups_as_record_ctx_binds_it() -> None:
+    """Expect each group's context to be what ``record_ctx`` gives its records: a record
+    whose bucket is missing, null or not an object keeps the page's project, and groups
+    with the records that name that same project; a rename to None drops the field."""
+    endpoint = Endpoint("all_todos", "/todos.json", "todos",
+                        row_ctx={"project_id": "bucket.id"}, reshape={"secret": None})
+    records = [{"id": 1, "bucket": {"id": 7}}, {"id": 2}, {"id": 3, "bucket": None},
+               {"id": 4, "bucket": [7]}, {"id": 5, "bucket": {"id": 9}, "secret": "s"},
+               {"id": 6, "bucket": {"id": 5}}]
+    ctx = {"account_id": 1, "project_id": 5}
+    groups = row_groups(endpoint, ctx, records)
+    assert [[r["id"] for r in rows] for _, rows in groups] == [[1], [2, 3, 4, 6], [5]]
+    for group_ctx, rows in groups:
+        assert all(record_ctx(endpoint, ctx, r) == group_ctx for r in rows)
+    assert "secret" not in groups[2][1][0]
+    assert row_groups(endpoint, {"account_id": 1}, [{"id": 8}]) == [({"account_id": 1},
+                                                                     [{"id": 8}])]
 
 
 def test_spool__keep_raw_pages_are_journal_pages_naming_their_unit(tmp_path) -> None:

@@ -4,7 +4,8 @@ Kinds:
 
 - ``export``: our ``run_export`` against the sandbox (client limiter scaled with the server's);
 - ``shape``: ``shape_from_raw`` over a ``--keep-raw`` spool (the run journal's page format)
-  into a given output and layout, the CPU path alone (wall and CPU time around the call);
+  into a given output and layout, the CPU path alone (wall and CPU time around the call;
+  ``start_at``, a wall-clock time, lines up jobs run side by side);
 - ``ceiling``: the best simple ceiling over the same spool (``bench.ceiling``);
 - ``scan``: DuckDB over an export's files vs the same rows in one file (``bench.scan``);
 - ``dlt``: dlt's ``rest_api`` source into duckdb (``bench.peers.run_dlt``);
@@ -94,12 +95,16 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
 
     raw, out = Path(spec["raw"]), Path(spec["output"])
     pages = len(list(raw.glob("*.json")))
+    if spec.get("start_at"):  # jobs run side by side start together, after their imports
+        time.sleep(max(0.0, spec["start_at"] - time.time()))
+    started_at = time.time()
     started, cpu_started = time.monotonic(), time.process_time()
     written = shape_from_raw(raw, out, spec["api"], partition_by=spec["partition_by"])
     seconds, cpu_s = time.monotonic() - started, time.process_time() - cpu_started
     rows = sum(t["rows"] for t in written.values())
     return {"seconds": round(seconds, 3), "cpu_s": round(cpu_s, 3), "rows": rows,
-            "pages": pages, "records_per_s": round(rows / seconds) if seconds > 0 else None}
+            "pages": pages, "records_per_s": round(rows / seconds) if seconds > 0 else None,
+            "started_at": started_at, "ended_at": started_at + seconds}
 
 
 def ceiling(spec: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,11 @@
   comes and goes on the machine hits both alike; each layout's median run is reported, and
   the speed-up of the default over the old, in records/s (wall time) and in CPU time (the
   process's, all threads: less disturbed by other work on a shared machine).
+- **One account per core**: as many CPU paths as the machine has cores, side by side, each in
+  its own process over the same spool into its own output, started together after their
+  imports: what a fleet's workers shape at once on this machine. Reported in all (every
+  job's rows over the span from the first start to the last end), with each job's own
+  records/s and peak RSS; run once per round like the ceiling, the median round reported.
 - **Ceiling**: ``bench.ceiling``'s simple path over the same spool (orjson, inferred types,
   no rules, no child tables, no merge), run once per round beside the CPU path, the median
   reported, and the CPU path's records/s as a share of it.
@@ -17,8 +22,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +40,8 @@ LAYOUTS = {"table": False, "project": True}
 DEFAULT_LAYOUT, OLD_LAYOUT = "table", "project"
 SHAPE_RUNS = 3
 CEILING = "ceiling"  # bench.ceiling's simple path, run beside each round of the CPU path
+PER_CORE = "per_core"  # one CPU path per core at once, run beside each round
+START_DELAY_S = 5.0  # time for side-by-side jobs to import before they start together
 SCAN_REPEAT = 9
 
 
@@ -48,7 +58,32 @@ def cpu_paths(api: str, raw: str, work: Path, timeout: float, runs: int = SHAPE_
             done[layout].append((job, out))
         done[CEILING].append((run_job("ceiling", {"api": api, "raw": raw}, timeout=timeout),
                               work))
+        if (cores := os.cpu_count() or 1) > 1:
+            done.setdefault(PER_CORE, []).append(
+                (per_core(api, raw, work / f"per-core-{n}", timeout, cores), work))
     return {layout: _median_run(layout, found) for layout, found in done.items()}
+
+
+def per_core(api: str, raw: str, work: Path, timeout: float, cores: int) -> dict[str, Any]:
+    """``cores`` CPU paths side by side (default layout), one process each, started together;
+    records/s in all over the span from the first start to the last end."""
+    start_at = time.time() + START_DELAY_S
+    specs = [{"api": api, "raw": raw, "output": str(work / f"job-{k}"), "partition_by":
+              DEFAULT_LAYOUT, "start_at": start_at} for k in range(cores)]
+    with ThreadPoolExecutor(cores) as pool:
+        jobs = list(pool.map(lambda spec: run_job("shape", spec, timeout=timeout), specs))
+    failed = [job for job in jobs if "error" in job]
+    if failed:
+        return {"jobs": cores, "error": failed[0]["error"]}
+    span = max(j["ended_at"] for j in jobs) - min(j["started_at"] for j in jobs)
+    rows = sum(j["rows"] for j in jobs)
+    return {"jobs": cores, "rows": rows, "seconds": round(span, 3),
+            "records_per_s": round(rows / span) if span > 0 else None,
+            "cpu_s": round(sum(j["cpu_s"] for j in jobs), 3),
+            "each_records_per_s": [j["records_per_s"] for j in jobs],
+            "late_start_s": round(max(j["started_at"] for j in jobs) - start_at, 3),
+            "peak_rss_mb": max(j["peak_rss_mb"] for j in jobs),
+            "peak_rss_mb_all": round(sum(j["peak_rss_mb"] for j in jobs), 1)}
 
 
 def _median_run(layout: str, runs: list[tuple[dict[str, Any], Path]]
@@ -99,8 +134,9 @@ def measure_lake(api: str, raw: str, ours: Path, work: Path, *, timeout: float,
     outputs = {DEFAULT_LAYOUT: ours, **({OLD_LAYOUT: old_output} if old_output else {})}
     say(f"[{api}] files per table, DuckDB over {', '.join(outputs)} ...")
     ceiling, _ = paths[CEILING]
+    cores = {"cpu_per_core": paths[PER_CORE][0]} if PER_CORE in paths else {}
     return {
-        "cpu_path": default, f"cpu_path_{OLD_LAYOUT}": old, "cpu_ceiling": ceiling,
+        "cpu_path": default, f"cpu_path_{OLD_LAYOUT}": old, "cpu_ceiling": ceiling, **cores,
         "cpu_path_of_ceiling": ratio(default.get("records_per_s"),
                                      ceiling.get("records_per_s"), 2),
         "cpu_path_speedup": ratio(default.get("records_per_s"), old.get("records_per_s"), 2),

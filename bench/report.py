@@ -96,6 +96,8 @@ def _runs(apis: dict[str, Any]) -> list[str]:
             share = (f"; cpu path = {_fmt(out.get('cpu_path_of_ceiling'))}x this; "
                      f"skipped {', '.join(out['cpu_ceiling'].get('skipped', [])) or 'none'}")
             runs.append(_cpu_row(api, "cpu ceiling", out["cpu_ceiling"], share))
+        if "cpu_per_core" in out:
+            runs.append(_per_core_row(api, out["cpu_per_core"]))
         if "cpu_path_project" in out:
             speedup = (f"; default layout: {_fmt(out.get('cpu_path_speedup'))}x this rec/s, "
                        f"{_fmt(out.get('cpu_path_speedup_cpu_time'))}x in CPU time")
@@ -104,6 +106,15 @@ def _runs(apis: dict[str, Any]) -> list[str]:
             runs.append(_run_row(api, peer, found, found.get("minimum_requests")))
     return _table(["api", "run", "requests", "minimum", "req/min", "seconds", "floor s",
                    "eff %", "429", "503", "retries", "rss MB", "notes"], runs)
+
+
+def _per_core_row(api: str, cores: dict[str, Any]) -> list[str]:
+    """One CPU path per core at once: records/s in all, each job's, peak RSS per job."""
+    each = "/".join(_fmt(r, ",") for r in cores.get("each_records_per_s", []))
+    extra = (f"; {cores.get('jobs')} jobs at once, each {each} rec/s, "
+             f"peak RSS {_fmt(cores.get('peak_rss_mb'), '.0f')} MB per job "
+             f"({_fmt(cores.get('peak_rss_mb_all'), '.0f')} MB in all)")
+    return _cpu_row(api, f"cpu x{cores.get('jobs')} at once", cores, extra)
 
 
 def _cpu_row(api: str, name: str, cpu: dict[str, Any], extra: str) -> list[str]:

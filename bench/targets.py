@@ -17,6 +17,9 @@ TARGETS = {
     "walk_over_ours": (10.0, ">=", "bc4: >= 10x fewer requests than a peer's container walk"),
     "records_per_s": (50_000, ">=", "CPU path (shape_from_raw) at size large: >= 50,000 "
                                     "records/s (bc2, bc4), >= 100,000 (backpack)"),
+    "records_per_s_per_core": (50_000, ">=", "one CPU path per core at once (a fleet's "
+                                             "workers), records/s in all, at size large: the "
+                                             "same targets"),
     "cpu_peak_rss_mb": (300.0, "<=", "peak RSS of the CPU path <= 300 MB at size large"),
     "peak_rss_mb": (300.0, "<=", "peak RSS of our export <= 300 MB at size large"),
     "rerun_pct": (1.0, "<=", "re-run with nothing changed <= 1% of the full run's requests"),
@@ -60,6 +63,9 @@ def targets(api: str, size: str, out: dict[str, Any]) -> dict[str, dict[str, Any
                                _only_at(size, ("large",)), PROFILES[api].cpu_records_per_s),
         "cpu_peak_rss_mb": check("cpu_peak_rss_mb", cpu.get("peak_rss_mb"), size == "large",
                                  _only_at(size, ("large",))),
+        "records_per_s_per_core": check(
+            "records_per_s_per_core", out.get("cpu_per_core", {}).get("records_per_s"),
+            size == "large", _only_at(size, ("large",)), PROFILES[api].cpu_records_per_s),
         "rerun_pct": check("rerun_pct", rerun.get("requests_pct_of_full")),
         "peak_rss_mb": check("peak_rss_mb", ours.get("peak_rss_mb"), size == "large",
                              _only_at(size, ("large",))),

@@ -7,6 +7,7 @@ reports its targets, it does not enforce them.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,8 +74,9 @@ def test_bench__family_facts_come_from_the_profiles(result):
 @pytest.mark.parametrize("api", ["bc2", "bc4", "backpack"])
 def test_bench__each_api_has_the_lake_figures(result, api):
     """With one API's section, expect the CPU path in both layouts (every run's seconds) and
-    its speed-up, the files of our export holding its rows in no more files than the old
-    layout, and DuckDB answering the same over the files as over one file, in both layouts."""
+    its speed-up, one CPU path per core at once (each over the whole spool), the files of
+    our export holding its rows in no more files than the old layout, and DuckDB answering
+    the same over the files as over one file, in both layouts."""
     section = result["apis"][api]
     for key, layout in (("cpu_path", "table"), ("cpu_path_project", "project")):
         assert "records_per_s" in section[key], section[key].get("error")
@@ -85,6 +87,14 @@ def test_bench__each_api_has_the_lake_figures(result, api):
     ceiling = section["cpu_ceiling"]
     assert ceiling["records_per_s"] > 0 and len(ceiling["runs_s"]) == 2, ceiling.get("error")
     assert ceiling["records"] > 0 and section["cpu_path_of_ceiling"] > 0
+    cores = section.get("cpu_per_core")
+    if (os.cpu_count() or 1) == 1:
+        assert cores is None  # nothing to run side by side
+    else:
+        assert cores["jobs"] == os.cpu_count() and len(cores["runs_s"]) == 2, cores
+        assert cores["rows"] == cores["jobs"] * section["ours"]["rows"]
+        assert len(cores["each_records_per_s"]) == cores["jobs"] and cores["records_per_s"] > 0
+        assert cores["peak_rss_mb"] <= cores["peak_rss_mb_all"]
     files = section["files"]
     assert files["table"]["rows"] == files["project"]["rows"] == section["ours"]["rows"]
     assert 0 < files["table"]["files"] <= files["project"]["files"]
@@ -102,6 +112,7 @@ def test_bench__report_shows_the_lake_figures(result):
     text = render(result)
     assert "cpu (project)" in text and "x this rec/s" in text
     assert "cpu ceiling" in text and "cpu path = " in text
+    assert (f"cpu x{os.cpu_count()} at once" in text) == ((os.cpu_count() or 1) > 1)
     assert "files and rows per file" in text and "DuckDB read_parquet" in text
     assert "group_by" in text
 

@@ -81,6 +81,25 @@ def test_export__rows_match_the_sandbox_truth(exported):
     assert comments == expected
 
 
+def test_export__trashed_to_dos_of_a_trashed_list_are_exported(tmp_path):
+    """With a tiny sandbox whose trashed to-do list holds a trashed to-do (seed 5), expect that
+    to-do and its comments exported: a trashed list's todos.json leaves its trashed to-dos
+    out, so its todos/trashed.json is asked as for every other list."""
+    from extract.export import run_export
+    from tests.conftest import sandbox_config
+
+    with Sandbox(api="bc2", size="tiny", seed=5, rate_limit=None) as box:
+        truth = box.truth
+        hidden = {t.id for t in truth.todos.values()
+                  if t.trashed and truth.todolists[t.todolist_id].trashed}
+        assert hidden, "seed 5 no longer has a trashed to-do in a trashed list"
+        run_export(sandbox_config(box, tmp_path))
+    assert hidden <= {k[0] for k in keys_of(tmp_path, "todos")}
+    said = {c.id for c in truth.comments.values()
+            if c.parent_type == "Todo" and c.parent_id in hidden}
+    assert said <= {k[0] for k in keys_of(tmp_path, "comments")}
+
+
 def test_export__requests_are_within_five_percent_of_the_minimum(exported):
     """With the sandbox oracle, expect requests <= 1.05 x the minimum for the same resources."""
     http = exported["first"].manifest["http"]

@@ -182,9 +182,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              note="per-list view of todos_project"),
     Endpoint("todos_todolist_trashed",
              "/projects/{project_id}/todolists/{todolist_id}/todos/trashed.json", "todos",
-             parents=("todolists_project", "todolists_project_completed"),
+             parents=("todolists_project", "todolists_project_completed",
+                      "todolists_project_trashed"),
              bind={"todolist_id": "id"},
-             note="the only route to trashed to-dos; asked for every list that is not trashed"),
+             note="the only route to trashed to-dos, in every list (a trashed list's todos.json "
+                  "leaves out its trashed to-dos)"),
     Endpoint("todo_get", "/projects/{project_id}/todos/{todo_id}.json", "todos", kind="member",
              paging="none", parents=("todos_project", "todos_todolist", "todos_todolist_trashed"),
              where=has_comments, bind={"todo_id": "id"},

@@ -56,9 +56,12 @@ def merge_rows(table: Table, data: pa.Table, order: Sequence[str] = ()) -> pa.Ta
 def _gather(rows: pa.Table, columns: Sequence[str], picks: dict[str, np.ndarray]) -> pa.Table:
     """Each column's picked rows; columns that pick the same rows (most columns of a key
     whose repeats agree on which of them is null) are taken together."""
-    together: dict[bytes, list[str]] = {}
+    shared: dict[int, list[str]] = {}
     for name in columns:
-        together.setdefault(picks[name].tobytes(), []).append(name)
+        shared.setdefault(id(picks[name]), []).append(name)
+    together: dict[bytes, list[str]] = {}
+    for names in shared.values():  # only distinct arrays are compared by content
+        together.setdefault(picks[names[0]].tobytes(), []).extend(names)
     taken = {}
     for names in together.values():
         part = rows.select(names).take(pa.array(picks[names[0]]))
